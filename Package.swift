@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+// Gatehouse: a webhook event gateway. No package dependencies: the toolchain,
+// plus OpenSSL and epoll reached through system library targets.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Gatehouse",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gatehouse", targets: ["gatehouse"]),
+    ],
+    targets: [
+        // C shims: the only places that touch C headers directly.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLinux"),
+
+        // Layers, lowest first. Each depends only on layers below it.
+        .target(name: "Sockets", dependencies: ["CLinux"], swiftSettings: strict),
+        .target(name: "HTTP1", dependencies: ["Sockets"], swiftSettings: strict),
+        .target(name: "Signing", dependencies: ["COpenSSL"], swiftSettings: strict),
+        .target(name: "EventLog", dependencies: [], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog"], swiftSettings: strict),
+        .executableTarget(name: "gatehouse", dependencies: ["Gateway"], swiftSettings: strict),
+
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
+        .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
+        .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
+    ]
+)

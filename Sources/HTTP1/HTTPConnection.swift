@@ -1,0 +1,198 @@
+import Sockets
+
+/// One client connection: reads bytes, frames requests, hands them to the handler one at a
+/// time (so pipelined answers leave in order) and writes the answers back.
+final class HTTPConnection: EventHandler {
+    let fd: Int32
+    let peer: SocketAddress?
+    let id: UInt64
+    private unowned let registry: HTTPLoopRegistry
+    private var decoder: HTTPRequestDecoder
+    private var outbound: [UInt8] = []
+    private var outboundSent = 0
+    private var interest = Readiness.readable
+    /// A request was handed to the handler and its answer has not come back.
+    private var inFlight: (keepAlive: Bool, head: Bool)?
+    private var closeAfterFlush = false
+    private var peerClosed = false
+    /// After an error answer: writes are shut, reads are drained and dropped until EOF.
+    private var lingering = false
+    private var processing = false
+    private var requestStartedAt: Int64 = 0
+    private var lastActivity: Int64
+
+    init(fd: Int32, peer: SocketAddress?, id: UInt64, registry: HTTPLoopRegistry) {
+        self.fd = fd
+        self.peer = peer
+        self.id = id
+        self.registry = registry
+        decoder = HTTPRequestDecoder(limits: registry.limits)
+        lastActivity = registry.now
+    }
+
+    func handle(events: UInt32, on loop: EventLoop) {
+        if events & (Readiness.error | Readiness.hangup) != 0 && events & Readiness.readable == 0 {
+            registry.closed(self)
+            return
+        }
+        if events & Readiness.readable != 0 { readAvailable() }
+        if events & Readiness.writable != 0 { flush() }
+    }
+
+    private func readAvailable() {
+        var total = 0
+        let wasEmpty = !decoder.isMidRequest
+        loop: while total < 256 * 1024 {
+            switch SocketIO.read(fd, into: registry.scratch) {
+            case .bytes(let n):
+                total += n
+                if !lingering { decoder.append(UnsafeRawBufferPointer(rebasing: registry.scratch[0..<n])) }
+                if n < registry.scratch.count { break loop }
+            case .wouldBlock:
+                break loop
+            case .closed:
+                peerClosed = true
+                break loop
+            }
+        }
+        if lingering {
+            if peerClosed { registry.closed(self) }
+            return
+        }
+        if total > 0 {
+            registry.refreshClock()
+            lastActivity = registry.now
+            if wasEmpty { requestStartedAt = registry.now }
+        }
+        process()
+        if peerClosed {
+            // The peer sent all it will; answer what is pending, then close.
+            setInterest(interest & ~Readiness.readable)
+            closeAfterFlush = true
+            if inFlight == nil { flush() }
+        }
+    }
+
+    /// Frames and dispatches requests until one is waiting for its answer or bytes run out.
+    private func process() {
+        processing = true
+        defer { processing = false }
+        while inFlight == nil && !closeAfterFlush {
+            let event: HTTPRequestDecoder.Event
+            do {
+                event = try decoder.next()
+            } catch {
+                reject(error)
+                break
+            }
+            switch event {
+            case .needMore:
+                pauseReadingIfFlooded()
+                flush()
+                return
+            case .continueExpected:
+                outbound.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+            case .request(var request):
+                request.peer = peer
+                registry.counters.requests.add(1, ordering: .relaxed)
+                inFlight = (request.keepAlive && !registry.draining, request.method == "HEAD")
+                if decoder.isMidRequest { requestStartedAt = registry.now }
+                registry.handler(request, registry.responder(for: self))
+            }
+        }
+        pauseReadingIfFlooded()
+        flush()
+    }
+
+    /// While an answer is pending, pipelined bytes wait in the decoder; past a bound, stop
+    /// reading so a client cannot make the server buffer without limit.
+    private func pauseReadingIfFlooded() {
+        if inFlight != nil && decoder.bufferedCount > registry.limits.maxHeaderBytes + registry.limits.maxBodyBytes {
+            setInterest(interest & ~Readiness.readable)
+        }
+    }
+
+    func deliver(_ response: HTTPResponse) {
+        guard let pending = inFlight else { return }
+        inFlight = nil
+        let close = !pending.keepAlive || registry.draining || peerClosed
+        response.encode(into: &outbound, date: registry.date, close: close, omitBody: pending.head)
+        if close { closeAfterFlush = true }
+        if !peerClosed && !closeAfterFlush && interest & Readiness.readable == 0 {
+            setInterest(interest | Readiness.readable)
+        }
+        lastActivity = registry.now
+        if !processing {
+            process()
+        }
+    }
+
+    private func reject(_ error: HTTPFramingError) {
+        registry.counters.reject(error.label)
+        let response = HTTPResponse.text(error.status)
+        response.encode(into: &outbound, date: registry.date, close: true, omitBody: false)
+        closeAfterFlush = true
+        lingering = true
+    }
+
+    private func flush() {
+        while outboundSent < outbound.count {
+            let result = outbound.withUnsafeBytes { SocketIO.write(fd, UnsafeRawBufferPointer(rebasing: $0[outboundSent...])) }
+            switch result {
+            case .wrote(let n):
+                outboundSent += n
+            case .wouldBlock:
+                setInterest(interest | Readiness.writable)
+                return
+            case .failed:
+                registry.closed(self)
+                return
+            }
+        }
+        outbound.removeAll(keepingCapacity: outbound.capacity <= 64 * 1024)
+        outboundSent = 0
+        if interest & Readiness.writable != 0 { setInterest(interest & ~Readiness.writable) }
+        guard closeAfterFlush, inFlight == nil else { return }
+        if lingering && !peerClosed {
+            // Keep reading (and dropping) for a moment so the client sees the answer rather
+            // than a reset caused by its unread upload.
+            SocketIO.shutdownWrite(fd)
+            lastActivity = registry.now
+            setInterest(Readiness.readable)
+        } else {
+            registry.closed(self)
+        }
+    }
+
+    private func setInterest(_ events: UInt32) {
+        guard events != interest else { return }
+        interest = events
+        registry.loop.modify(fd: fd, events: events)
+    }
+
+    func checkTimeouts(now: Int64) {
+        let limits = registry.limits
+        if lingering {
+            if now - lastActivity > 2_000 { registry.closed(self) }
+        } else if inFlight != nil {
+            return
+        } else if decoder.isMidRequest {
+            let budget = decoder.isReadingBody ? limits.headerTimeoutMilliseconds + limits.bodyTimeoutMilliseconds
+                                               : limits.headerTimeoutMilliseconds
+            if now - requestStartedAt > budget {
+                reject(HTTPFramingError(.requestTimeout, "request not received in time"))
+                flush()
+            }
+        } else if outbound.isEmpty && (registry.draining || now - lastActivity > limits.idleTimeoutMilliseconds) {
+            registry.closed(self)
+        }
+    }
+
+    /// Shutdown: an idle connection closes now; a busy one once its current answer is out
+    /// (`deliver` sees the registry draining and marks that answer `Connection: close`).
+    func drain() {
+        if inFlight == nil && !decoder.isMidRequest && outbound.isEmpty {
+            registry.closed(self)
+        }
+    }
+}

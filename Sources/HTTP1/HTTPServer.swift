@@ -1,0 +1,88 @@
+import Foundation
+import Sockets
+import Synchronization
+
+/// An HTTP/1.1 server: one event loop thread per core, each with its own SO_REUSEPORT
+/// listener and its own connections, so loops share nothing on the request path.
+public final class HTTPServer: Sendable {
+    public struct Configuration: Sendable {
+        public var address: SocketAddress
+        public var loops: Int
+        public var limits: HTTPLimits
+
+        public init(address: SocketAddress, loops: Int = ProcessInfo.processInfo.activeProcessorCount, limits: HTTPLimits = HTTPLimits()) {
+            self.address = address
+            self.loops = max(1, loops)
+            self.limits = limits
+        }
+    }
+
+    public let configuration: Configuration
+    public let counters = HTTPServerCounters()
+    private let handler: HTTPHandler
+    private let state = Mutex<(registries: [HTTPLoopRegistry], threads: [Thread], finished: Int, bound: SocketAddress?)>(([], [], 0, nil))
+    private let exited = DispatchSemaphore(value: 0)
+
+    public init(configuration: Configuration, handler: @escaping HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    /// The address actually bound (the kernel's choice when the port was 0).
+    public var boundAddress: SocketAddress? { state.withLock { $0.bound } }
+
+    /// Binds every loop's listener, then starts the loop threads. Throws if binding fails,
+    /// before any thread has started.
+    @discardableResult
+    public func start() throws -> SocketAddress {
+        var address = configuration.address
+        var listeners: [ListeningSocket] = []
+        do {
+            for _ in 0..<configuration.loops {
+                let listener = try ListeningSocket.bind(address)
+                address = listener.address  // later loops bind the port the first one got
+                listeners.append(listener)
+            }
+        } catch {
+            listeners.forEach { $0.close() }
+            throw error
+        }
+        var registries: [HTTPLoopRegistry] = []
+        for (i, listener) in listeners.enumerated() {
+            let loop = try EventLoop(index: i)
+            registries.append(HTTPLoopRegistry(loop: loop, listener: listener, limits: configuration.limits,
+                                               handler: handler, counters: counters))
+        }
+        var threads: [Thread] = []
+        for registry in registries {
+            let exited = exited
+            let thread = Thread {
+                do { try registry.start() } catch { fatalError("event loop \(registry.loop.index) failed to start: \(error)") }
+                registry.loop.run()
+                exited.signal()
+            }
+            thread.name = "http-loop-\(registry.loop.index)"
+            threads.append(thread)
+        }
+        state.withLock { $0 = (registries, threads, 0, address) }
+        threads.forEach { $0.start() }
+        return address
+    }
+
+    /// Stops accepting, lets in-flight requests finish for up to `grace` seconds, then
+    /// closes what is left and stops the loops. Returns when every loop thread has exited.
+    public func shutdown(grace: Double = 10) {
+        let registries = state.withLock { $0.registries }
+        for registry in registries { registry.loop.execute { registry.beginDrain() } }
+        let deadline = Date().addingTimeInterval(grace)
+        while counters.open.load(ordering: .relaxed) > 0 && Date() < deadline {
+            usleep(10_000)
+        }
+        for registry in registries {
+            registry.loop.execute { registry.closeAll() }
+            registry.loop.stop()
+        }
+        for _ in registries { exited.wait() }
+        state.withLock { $0.registries = [] }
+    }
+}

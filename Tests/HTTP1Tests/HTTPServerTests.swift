@@ -1,0 +1,91 @@
+import Foundation
+import HTTP1
+import XCTest
+
+final class HTTPServerTests: XCTestCase {
+    func testKeepAliveServesSeveralRequestsOnOneConnection() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+        client.send("GET /b?x=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let responses = client.readResponses(2)
+        XCTAssertEqual(responses.map(\.status), [200, 200])
+        XCTAssertEqual(responses.first?.body, "POST /a 5 hello\n")
+        XCTAssertEqual(responses.last?.body, "GET /b?x=1 0 \n")
+        XCTAssertNil(responses.first?.headers["connection"])
+    }
+
+    func testPipelinedAnswersKeepRequestOrderEvenWhenTheFirstIsSlow() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("GET /slow HTTP/1.1\r\nHost: x\r\nx-delay-ms: 150\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\nGET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let responses = client.readResponses(3)
+        XCTAssertEqual(responses.map { $0.body.split(separator: " ")[1] }, ["/slow", "/fast", "/last"])
+        XCTAssertEqual(responses.last?.headers["connection"], "close")
+        XCTAssertTrue(client.isClosedByPeer())
+    }
+
+    func testChunkedBodyIsDecoded() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n")
+        let responses = client.readResponses(1)
+        XCTAssertEqual(responses.first?.body, "POST /c 11 hello world\n")
+    }
+
+    func testChunkedBodyArrivingByteByByte() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        for byte in Array("POST /c HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n".utf8) {
+            client.send([byte])
+        }
+        XCTAssertEqual(client.readResponses(1).first?.body, "POST /c 3 abc\n")
+    }
+
+    func testExpectContinueGetsAnInterimAnswerBeforeTheBody() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        let interim = client.readResponses(1)
+        XCTAssertEqual(interim.first?.status, 100)
+        client.send("data")
+        XCTAssertEqual(client.readResponses(1).first?.body, "POST /e 4 data\n")
+    }
+
+    func testExpectContinueWithTooLargeBodyIsRefusedBeforeUpload() throws {
+        var limits = HTTPLimits()
+        limits.maxBodyBytes = 10
+        let (server, port) = try startEchoServer(limits: limits)
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("POST /e HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\nExpect: 100-continue\r\n\r\n")
+        XCTAssertEqual(client.readResponses(1).first?.status, 413)
+    }
+
+    func testHTTP10ClosesUnlessKeepAliveAsked() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("GET /old HTTP/1.0\r\n\r\n")
+        let responses = client.readResponses(1)
+        XCTAssertEqual(responses.first?.status, 200)
+        XCTAssertEqual(responses.first?.headers["connection"], "close")
+        XCTAssertTrue(client.isClosedByPeer())
+    }
+
+    func testHeadAnswerHasLengthButNoBody() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("HEAD /h HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let raw = client.readAll()
+        XCTAssertTrue(raw.hasPrefix("HTTP/1.1 200 OK\r\n"), raw)
+        XCTAssertTrue(raw.contains("Content-Length: 11\r\n"), raw)
+        XCTAssertTrue(raw.hasSuffix("\r\n\r\n"), raw)
+    }
+}
