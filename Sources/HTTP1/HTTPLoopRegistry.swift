@@ -64,6 +64,11 @@ final class HTTPLoopRegistry: @unchecked Sendable, EventHandler {
         connection.deliver(response)
     }
 
+    func abort(fd: Int32, connectionID: UInt64) {
+        guard let connection = connections[fd], connection.id == connectionID else { return }
+        closed(connection)
+    }
+
     func responder(for connection: HTTPConnection) -> HTTPResponder {
         HTTPResponder(loop: loop, registry: self, fd: connection.fd, connectionID: connection.id)
     }

@@ -17,4 +17,14 @@ public struct HTTPResponder: Sendable {
             loop.execute { registry.deliver(response, fd: fd, connectionID: id) }
         }
     }
+
+    /// Closes the connection without answering: for simulating a peer that fails mid-request.
+    public func abort() {
+        let registry = registry, fd = fd, id = connectionID
+        if loop.isCurrent {
+            registry.abort(fd: fd, connectionID: id)
+        } else {
+            loop.execute { registry.abort(fd: fd, connectionID: id) }
+        }
+    }
 }
