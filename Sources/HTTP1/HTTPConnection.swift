@@ -19,6 +19,9 @@ final class HTTPConnection: EventHandler {
     private var lingering = false
     private var processing = false
     private var requestStartedAt: Int64 = 0
+    /// Set by the registry when the descriptor is closed: after that the number may belong
+    /// to a new connection, so nothing here may touch it again.
+    var isClosed = false
     private var lastActivity: Int64
 
     init(fd: Int32, peer: SocketAddress?, id: UInt64, registry: HTTPLoopRegistry) {
@@ -31,6 +34,7 @@ final class HTTPConnection: EventHandler {
     }
 
     func handle(events: UInt32, on loop: EventLoop) {
+        guard !isClosed else { return }
         if events & (Readiness.error | Readiness.hangup) != 0 && events & Readiness.readable == 0 {
             registry.closed(self)
             return
@@ -75,6 +79,7 @@ final class HTTPConnection: EventHandler {
 
     /// Frames and dispatches requests until one is waiting for its answer or bytes run out.
     private func process() {
+        guard !isClosed else { return }
         processing = true
         defer { processing = false }
         while inFlight == nil && !closeAfterFlush {
@@ -136,6 +141,7 @@ final class HTTPConnection: EventHandler {
     }
 
     private func flush() {
+        guard !isClosed else { return }
         while outboundSent < outbound.count {
             let result = outbound.withUnsafeBytes { SocketIO.write(fd, UnsafeRawBufferPointer(rebasing: $0[outboundSent...])) }
             switch result {
@@ -165,7 +171,7 @@ final class HTTPConnection: EventHandler {
     }
 
     private func setInterest(_ events: UInt32) {
-        guard events != interest else { return }
+        guard events != interest, !isClosed else { return }
         interest = events
         registry.loop.modify(fd: fd, events: events)
     }

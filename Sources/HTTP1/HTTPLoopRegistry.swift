@@ -74,7 +74,8 @@ final class HTTPLoopRegistry: @unchecked Sendable, EventHandler {
     }
 
     func closed(_ connection: HTTPConnection) {
-        guard connections[connection.fd] === connection else { return }
+        guard connections[connection.fd] === connection, !connection.isClosed else { return }
+        connection.isClosed = true
         loop.deregister(fd: connection.fd)
         connections[connection.fd] = nil
         SocketIO.close(connection.fd)
