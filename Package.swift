@@ -24,9 +24,10 @@ let package = Package(
         .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog"], swiftSettings: strict),
         .executableTarget(name: "gatehouse", dependencies: ["Gateway"], swiftSettings: strict),
 
-        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "EventLog", "Signing", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP1
+import TestSupport
 import XCTest
 
 /// Every framing rule, over a real socket: the answer, and that the connection is closed

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP1
+import TestSupport
 import XCTest
 
 final class HTTPLimitsTests: XCTestCase {

@@ -3,10 +3,10 @@ import Glibc
 
 /// A blocking TCP client that sends exact bytes: the tests need to send malformed requests
 /// that no HTTP client library would produce.
-final class RawClient {
-    let fd: Int32
+public final class RawClient {
+    public let fd: Int32
 
-    init(port: UInt16, timeoutSeconds: Int = 5) throws {
+    public init(port: UInt16, timeoutSeconds: Int = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var tv = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
@@ -22,9 +22,9 @@ final class RawClient {
 
     deinit { close(fd) }
 
-    func send(_ text: String) { send(Array(text.utf8)) }
+    public func send(_ text: String) { send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) {
+    public func send(_ bytes: [UInt8]) {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -34,7 +34,7 @@ final class RawClient {
     }
 
     /// Reads until the peer closes or the timeout passes.
-    func readAll() -> String {
+    public func readAll() -> String {
         var out: [UInt8] = []
         var buf = [UInt8](repeating: 0, count: 65536)
         while true {
@@ -46,7 +46,7 @@ final class RawClient {
     }
 
     /// Reads exactly `count` complete responses (Content-Length framed), returning them.
-    func readResponses(_ count: Int) -> [ParsedResponse] {
+    public func readResponses(_ count: Int) -> [ParsedResponse] {
         var data: [UInt8] = []
         var responses: [ParsedResponse] = []
         var buf = [UInt8](repeating: 0, count: 65536)
@@ -63,8 +63,16 @@ final class RawClient {
         return responses
     }
 
+    /// Sends one request and reads its answer; nil if the connection failed first.
+    public func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []) -> ParsedResponse? {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        send(Array((head + "\r\n").utf8) + body)
+        return readResponses(1).first
+    }
+
     /// True if the server closed the connection (EOF) within the timeout.
-    func isClosedByPeer() -> Bool {
+    public func isClosedByPeer() -> Bool {
         var buf = [UInt8](repeating: 0, count: 1024)
         while true {
             let n = recv(fd, &buf, buf.count, 0)
@@ -74,12 +82,12 @@ final class RawClient {
     }
 }
 
-struct ParsedResponse {
-    let status: Int
-    let headers: [String: String]
-    let body: String
+public struct ParsedResponse: Sendable {
+    public let status: Int
+    public let headers: [String: String]
+    public let body: String
 
-    static func parse(_ data: [UInt8]) -> (ParsedResponse, Int)? {
+    public static func parse(_ data: [UInt8]) -> (ParsedResponse, Int)? {
         guard let end = data.firstRange(of: Array("\r\n\r\n".utf8)) else { return nil }
         let head = String(decoding: data[..<end.lowerBound], as: UTF8.self)
         var lines = head.components(separatedBy: "\r\n")

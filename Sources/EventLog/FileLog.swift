@@ -1,0 +1,96 @@
+import Glibc
+
+/// The file-backed `LogStore`: segment files in one directory, one writer thread
+/// doing group commit, recovery on open. See docs/log-format.md for the bytes.
+public final class FileLog: LogStore {
+    /// What open found and repaired; log `recovery.summary` for the operator.
+    public let recovery: RecoveryReport
+    private let core: LogCore
+
+    private init(core: LogCore, recovery: RecoveryReport) {
+        self.core = core
+        self.recovery = recovery
+    }
+
+    /// Dropping the last reference flushes and closes, so a forgotten `close()`
+    /// loses no accepted appends and leaks no thread.
+    deinit {
+        core.close()
+    }
+
+    /// Opens (creating if needed) the log in `directory`, running recovery first.
+    /// Throws `.corrupt` for damage that recovery must not cut on its own.
+    public static func open(directory: String, options: FileLogOptions = .init()) throws(LogError) -> FileLog {
+        options.validate()
+        let recovered = try LogRecovery.open(directory: directory, options: options)
+        let core = LogCore(directory: directory, options: options, segments: recovered.segments, index: recovered.index)
+        let writer = LogWriter(directory: directory, options: options, recovered: recovered)
+        do {
+            let thread = try WriterThread.start {
+                var owned = writer
+                owned.run(core)
+            }
+            core.adoptWriter(thread)
+        } catch {
+            FileIO.close(recovered.activeFd)
+            FileIO.close(recovered.lockFd)
+            throw error
+        }
+        return FileLog(core: core, recovery: recovered.report)
+    }
+
+    public func append(_ payloads: [[UInt8]], completion: @escaping @Sendable (Result<[UInt64], LogError>) -> Void) {
+        core.enqueue(payloads, completion: completion)
+    }
+
+    public func appendAndWait(_ payloads: [[UInt8]]) throws(LogError) -> [UInt64] {
+        precondition(!core.isWriterThread, "appendAndWait inside a completion would wait for its own thread")
+        let waiter = AppendWaiter()
+        core.enqueue(payloads) { waiter.complete($0) }
+        return try waiter.wait().get()
+    }
+
+    public func read(from offset: UInt64, _ visit: (LogRecord) throws -> Bool) throws {
+        try core.read(from: offset, visit)
+    }
+
+    public var durableEnd: UInt64 { core.durableEnd }
+
+    public func stats() -> LogStats { core.stats() }
+
+    public func close() { core.close() }
+
+    /// Offline repair for the operator: drops every record at or after `offset`.
+    /// `offset` must be a record boundary with only valid records before it in its
+    /// segment, normally the offset of a `CorruptionReport`. Refuses while the log
+    /// is open anywhere (the directory lock is held).
+    public static func truncate(directory: String, at offset: UInt64, sync: SyncMode = .fdatasync) throws(LogError) {
+        let lockFd = try DirectoryLock.acquire(directory)
+        defer { FileIO.close(lockFd) }
+        let listing = try SegmentListing.scan(directory)
+        guard let containing = listing.segments.last(where: { $0.base <= offset }) else {
+            throw LogError.io(operation: "truncate: offset \(offset) is before the first segment", errno: EINVAL)
+        }
+        let bytes = try FileIO.readFile(SegmentFile.path(directory, containing.name))
+        try bytes.withBytes { (raw) throws(LogError) in
+            func refuse(_ position: Int, _ reason: String) -> LogError {
+                .corrupt(CorruptionReport(segment: containing.name, offset: containing.base + UInt64(max(position - SegmentHeader.size, 0)),
+                                          position: position, reason: reason))
+            }
+            if case .failure(let problem) = SegmentHeader.decode(raw) { throw refuse(0, problem.reason) }
+            let target = SegmentHeader.size + Int(offset - containing.base)
+            guard target <= raw.count else {
+                throw LogError.io(operation: "truncate: offset \(offset) is past the end of the log", errno: EINVAL)
+            }
+            var index = SparseIndex()
+            let run = SegmentScanner.run(raw, base: containing.base, from: SegmentHeader.size, limit: target, index: &index)
+            if let problem = run.problem, run.end < target {
+                throw refuse(run.end, problem + "; damage precedes offset \(offset), truncate at or before the damage")
+            }
+            guard run.end == target else {
+                throw LogError.io(operation: "truncate: offset \(offset) is not a record boundary", errno: EINVAL)
+            }
+        }
+        try LogTruncation.truncate(at: offset, directory: directory, bases: listing.segments.map(\.base), sync: sync)
+    }
+}

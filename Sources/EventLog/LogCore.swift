@@ -1,0 +1,158 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// The part of a `FileLog` the writer thread shares with callers. It is separate
+/// from `FileLog` so the writer can hold it without keeping the public object
+/// alive: dropping the last `FileLog` reference closes the log.
+final class LogCore: Sendable {
+    let directory: String
+    let options: FileLogOptions
+    let state: Mutex<LogState>
+    /// Wakes the writer when work arrives or the log closes.
+    let wakeup = DispatchSemaphore(value: 0)
+    /// The writer thread until some `close()` has joined it; holding this lock
+    /// while joining makes concurrent closers wait for the same exit.
+    let joinable = Mutex<pthread_t?>(nil)
+
+    init(directory: String, options: FileLogOptions, segments: [SegmentInfo], index: SparseIndex) {
+        self.directory = directory
+        self.options = options
+        self.state = Mutex(LogState(segments: segments, index: index))
+    }
+
+    // MARK: appenders
+
+    func enqueue(_ payloads: [[UInt8]], completion: @escaping @Sendable (Result<[UInt64], LogError>) -> Void) {
+        var bytes = 0
+        for payload in payloads {
+            guard payload.count <= options.maxRecordSize else {
+                completion(.failure(.recordTooLarge(payload.count)))
+                return
+            }
+            bytes += payload.count
+        }
+        if payloads.isEmpty {
+            completion(.success([]))
+            return
+        }
+        let request = PendingAppend(payloads: payloads, bytes: bytes, completion: completion)
+        let (refusal, wake): (LogError?, Bool) = state.withLock { state in
+            if state.closing { return (.closed, false) }
+            guard state.queuedRecords + payloads.count <= options.queueCapacity,
+                  state.queuedBytes + bytes <= options.queueByteCapacity else { return (.overloaded, false) }
+            state.queue.append(request)
+            state.queuedRecords += payloads.count
+            state.queuedBytes += bytes
+            defer { state.writerSleeping = false }
+            return (nil, state.writerSleeping)
+        }
+        if let refusal {
+            completion(.failure(refusal))
+        } else if wake {
+            wakeup.signal()
+        }
+    }
+
+    // MARK: the writer thread
+
+    func adoptWriter(_ thread: pthread_t) {
+        joinable.withLock { $0 = thread }
+    }
+
+    func registerWriterThread() {
+        state.withLock { $0.writerThread = pthread_self() }
+    }
+
+    var isWriterThread: Bool {
+        state.withLock { state in
+            state.writerThread.map { pthread_equal($0, pthread_self()) != 0 } ?? false
+        }
+    }
+
+    /// Swaps everything queued into `work` (whose storage is reused), waiting if
+    /// there is nothing. Returns false once the log is closing and drained.
+    func nextWork(into work: inout [PendingAppend]) -> Bool {
+        while true {
+            let hasWork: Bool? = state.withLock { state in
+                if !state.queue.isEmpty {
+                    swap(&state.queue, &work)
+                    return true
+                }
+                if state.closing { return false }
+                state.writerSleeping = true
+                return nil
+            }
+            if let hasWork { return hasWork }
+            wakeup.wait()
+        }
+    }
+
+    func publish(_ outcome: BatchOutcome) {
+        state.withLock { $0.absorb(outcome) }
+    }
+
+    // MARK: readers
+
+    func read(from offset: UInt64, _ visit: (LogRecord) throws -> Bool) throws {
+        let plan = state.withLock { $0.plan(from: offset) }
+        var reader = SegmentReader(directory: directory)
+        var start = plan.start
+        for segment in plan.segments {
+            guard try reader.visit(segment, startingAt: start, from: offset, visit) else { return }
+            start = segment.end
+        }
+    }
+
+    var durableEnd: UInt64 {
+        state.withLock { $0.durableEnd }
+    }
+
+    func stats() -> LogStats {
+        // Copy under the lock (arrays are copy-on-write, so this is cheap) and do
+        // the sorting and summing outside it, where appenders are not waiting.
+        // The queue itself is left alone: holding a copy would make the next
+        // append duplicate it.
+        let (segments, latency, appended, batches, depth, lastError) = state.withLock {
+            ($0.segments, $0.syncLatency, $0.recordsAppended, $0.batches, $0.queuedRecords, $0.lastError)
+        }
+        return LogStats(
+            segments: segments.count,
+            bytes: segments.reduce(0) { $0 + UInt64($1.fileSize) },
+            durableEnd: segments.last?.end ?? 0,
+            recordsAppended: appended,
+            batches: batches,
+            queueDepth: depth,
+            fsyncP50Micros: latency.percentile(0.50),
+            fsyncP99Micros: latency.percentile(0.99),
+            averageGroupSize: batches == 0 ? 0 : Double(appended) / Double(batches),
+            lastError: lastError
+        )
+    }
+
+    // MARK: shutdown
+
+    func close() {
+        let wake = state.withLock { state in
+            state.closing = true
+            defer { state.writerSleeping = false }
+            return state.writerSleeping
+        }
+        if wake { wakeup.signal() }
+        // A completion that closes the log cannot wait for its own thread to exit;
+        // the writer drains the queue and stops after the current batch anyway.
+        // Detach it so nobody has to join it, unless a closer is joining already.
+        if isWriterThread {
+            _ = joinable.withLockIfAvailable { thread in
+                if let running = thread { pthread_detach(running) }
+                thread = nil
+            }
+            return
+        }
+        joinable.withLock { thread in
+            guard let running = thread else { return }
+            pthread_join(running, nil)
+            thread = nil
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// A point-in-time view of the log for metrics and the operator.
+public struct LogStats: Sendable {
+    public let segments: Int
+    /// Durable bytes on disk across all segments, headers included.
+    public let bytes: UInt64
+    public let durableEnd: UInt64
+    /// Records made durable since open.
+    public let recordsAppended: UInt64
+    /// Batches written since open; each costs one sync (two when it spans a rollover).
+    public let batches: UInt64
+    /// Records accepted but not yet completed.
+    public let queueDepth: Int
+    /// Sync latency percentiles over the most recent samples; nil before the first sync.
+    public let fsyncP50Micros: Int?
+    public let fsyncP99Micros: Int?
+    /// Records per batch since open: how much group commit is sharing each sync.
+    public let averageGroupSize: Double
+    public let lastError: String?
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Everything `gatehouse serve` runs on. The embedded default works on a fresh checkout;
+/// a JSON file (`--config`) overrides it field by field, and flags override the file.
+public struct GatewayConfiguration: Sendable, Codable {
+    public var listen = "127.0.0.1:8080"
+    public var data = "data"
+    public var routes = "routes"
+    /// Event loop threads; nil means one per core.
+    public var loops: Int?
+    public var maxBodyBytes = 1024 * 1024
+    public var maxHeaderBytes = 16 * 1024
+    public var headerTimeoutMs: Int64 = 10_000
+    public var idleTimeoutMs: Int64 = 60_000
+    public var maxConnections = 10_000
+    public var log = LogSettings()
+    /// When a source's secret is not configured, generate one under `<data>/dev-secrets/`
+    /// instead of refusing to start. On in the embedded default; turn it off in production.
+    public var devSecrets = true
+    /// How long `shutdown` waits for in-flight requests.
+    public var shutdownGraceSeconds: Double = 10
+
+    public struct LogSettings: Sendable, Codable {
+        /// `fdatasync` (default), `fsync`, or `none` (benchmarks of the rest only: acknowledgements are then not durable).
+        public var sync = "fdatasync"
+        public var segmentBytes = 64 * 1024 * 1024
+        public var queueCapacity = 16_384
+        public init() {}
+    }
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case listen, data, routes, loops, log
+        case maxBodyBytes = "max_body_bytes", maxHeaderBytes = "max_header_bytes"
+        case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms"
+        case maxConnections = "max_connections", devSecrets = "dev_secrets"
+        case shutdownGraceSeconds = "shutdown_grace_seconds"
+    }
+
+    /// Reads a config file over the defaults: absent keys keep their default values, and
+    /// unknown keys are an error (a typo must not silently fall back to a default).
+    public static func load(file path: String) throws -> GatewayConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("cannot read config file \(path)")
+        }
+        let parsed: JSONValue
+        do { parsed = try JSONValue.parse(Array(data)) } catch {
+            throw ConfigurationError("\(path): not valid JSON (\(error.localizedDescription))")
+        }
+        guard case .object(let fields) = parsed else { throw ConfigurationError("\(path): the top level must be a JSON object") }
+        let known = Set(CodingKeys.allCases.map(\.rawValue))
+        if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ConfigurationError("\(path): unknown setting \"\(unknown)\"")
+        }
+        var merged = try JSONValue.parse(Array(JSONEncoder().encode(GatewayConfiguration())))
+        if case .object(var base) = merged {
+            for (k, v) in fields {
+                if k == "log", case .object(var logBase) = base[k] ?? .null, case .object(let logFields) = v {
+                    for (lk, lv) in logFields { logBase[lk] = lv }
+                    base[k] = .object(logBase)
+                } else {
+                    base[k] = v
+                }
+            }
+            merged = .object(base)
+        }
+        do {
+            return try JSONDecoder().decode(GatewayConfiguration.self, from: Data(merged.serialized()))
+        } catch {
+            throw ConfigurationError("\(path): \(describe(error))")
+        }
+    }
+}
+
+extension GatewayConfiguration.CodingKeys: CaseIterable {}
+
+extension GatewayConfiguration.LogSettings {
+    enum CodingKeys: String, CodingKey {
+        case sync
+        case segmentBytes = "segment_bytes"
+        case queueCapacity = "queue_capacity"
+    }
+}
+
+/// Turns a DecodingError into a sentence naming the field.
+func describe(_ error: Error) -> String {
+    guard let e = error as? DecodingError else { return "\(error)" }
+    func path(_ c: DecodingError.Context) -> String {
+        let p = c.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        return p.isEmpty ? "top level" : p
+    }
+    switch e {
+    case .typeMismatch(_, let c): return "\(path(c)): wrong type (\(c.debugDescription))"
+    case .valueNotFound(_, let c): return "\(path(c)): missing value"
+    case .keyNotFound(let k, let c): return "\(path(c)): missing required field \"\(k.stringValue)\""
+    case .dataCorrupted(let c): return "\(path(c)): \(c.debugDescription)"
+    @unknown default: return "\(error)"
+    }
+}

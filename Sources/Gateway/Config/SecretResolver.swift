@@ -1,0 +1,27 @@
+import Foundation
+
+/// Reads secrets from the environment or files. Values are returned to the caller and never
+/// logged; errors name the variable or path only.
+public struct SecretResolver: Sendable {
+    public var environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    /// The secret text, or nil when neither the variable nor the file has one.
+    public func resolve(_ reference: SecretReference) throws -> String? {
+        if let name = reference.env, let value = environment[name], !value.isEmpty {
+            return value.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let path = reference.file {
+            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("cannot read secret file \(path)")
+            }
+            let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.isEmpty ? nil : text
+        }
+        return nil
+    }
+}

@@ -1,0 +1,109 @@
+import EventLog
+import Foundation
+import HTTP1
+import Sockets
+import Synchronization
+
+/// The running gateway: owns the data folder, the log, the folded state and the listener,
+/// and wires the data path socket → request → verify → log.
+public final class Gateway: Sendable {
+    public static let version = "0.1.0"
+
+    public let configuration: GatewayConfiguration
+    let logger: Logger
+    let dataDirectory: DataDirectory
+    let log: FileLog
+    let catalog: SourceCatalog
+    let intake: WebhookIntake
+    let startedAt = Clock.unixSeconds()
+    private let serverBox = Mutex<HTTPServer?>(nil)
+    private let ready = Atomic<Bool>(false)
+
+    var server: HTTPServer? { serverBox.withLock { $0 } }
+    public var isReady: Bool { ready.load(ordering: .relaxed) }
+
+    /// Opens the data folder, loads the routes, recovers the log and folds it into state.
+    /// Throws a `ConfigurationError` or `LogError` that says what to fix.
+    public init(configuration: GatewayConfiguration, secrets: SecretResolver = SecretResolver(), logger: Logger = Logger()) throws {
+        self.configuration = configuration
+        self.logger = logger
+        dataDirectory = try DataDirectory(path: configuration.data)
+        catalog = try SourceCatalog.load(directory: configuration.routes, secrets: secrets,
+                                         devSecretsDirectory: configuration.devSecrets ? dataDirectory.devSecretsPath : nil,
+                                         logger: logger)
+        for source in catalog.sources.values.sorted(by: { $0.name < $1.name }) {
+            logger.info("source loaded", [("source", source.name), ("scheme", source.scheme.name),
+                                          ("path", "/webhooks/\(source.name)"), ("secret", source.secretOrigin)])
+        }
+        let started = Date()
+        log = try FileLog.open(directory: dataDirectory.logPath, options: try Self.logOptions(configuration))
+        logger.info("log opened", [("folder", dataDirectory.logPath), ("recovery", log.recovery.summary)])
+        let folded = try Self.fold(log)
+        logger.info("state rebuilt from log", [("events", "\(folded.eventsApplied)"), ("unique", "\(folded.seen.count)"),
+                                               ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
+        intake = WebhookIntake(catalog: catalog, log: log, recovered: folded, logger: logger)
+    }
+
+    static func logOptions(_ c: GatewayConfiguration) throws -> FileLogOptions {
+        var options = FileLogOptions()
+        options.segmentSize = c.log.segmentBytes
+        options.queueCapacity = c.log.queueCapacity
+        options.maxRecordSize = max(options.maxRecordSize, c.maxBodyBytes + 64 * 1024)
+        options.queueByteCapacity = max(options.queueByteCapacity, options.maxRecordSize * 4)
+        switch c.log.sync {
+        case "fdatasync": options.sync = .fdatasync
+        case "fsync": options.sync = .fsync
+        case "none": options.sync = .none
+        default: throw ConfigurationError("log.sync must be fdatasync, fsync or none (got \"\(c.log.sync)\")")
+        }
+        return options
+    }
+
+    /// Replays every record into a fresh state. A record that passed its CRC but cannot be
+    /// decoded stops the start: guessing past it could lose or double work.
+    static func fold(_ log: any LogStore) throws -> GatewayState {
+        var state = GatewayState()
+        try log.read(from: 0) { record in
+            do {
+                state.apply(try LogEvent.decode(record.payload), at: record.offset)
+            } catch {
+                throw ConfigurationError("log record at offset \(record.offset) cannot be decoded: \(error)")
+            }
+            return true
+        }
+        return state
+    }
+
+    /// Binds the listener and starts serving. Returns the bound address.
+    @discardableResult
+    public func start() throws -> SocketAddress {
+        var limits = HTTPLimits()
+        limits.maxBodyBytes = configuration.maxBodyBytes
+        limits.maxHeaderBytes = configuration.maxHeaderBytes
+        limits.headerTimeoutMilliseconds = configuration.headerTimeoutMs
+        limits.idleTimeoutMilliseconds = configuration.idleTimeoutMs
+        limits.maxConnections = configuration.maxConnections
+        let address = try SocketAddress(parsing: configuration.listen)
+        var serverConfig = HTTPServer.Configuration(address: address, limits: limits)
+        if let loops = configuration.loops { serverConfig.loops = loops }
+        let server = HTTPServer(configuration: serverConfig) { [weak self] request, responder in
+            guard let self else { return responder.respond(.text(.serviceUnavailable)) }
+            OperatorRouter(gateway: self).route(request, responder)
+        }
+        let bound = try server.start()
+        serverBox.withLock { $0 = server }
+        ready.store(true, ordering: .relaxed)
+        logger.info("listening", [("address", bound.description), ("loops", "\(serverConfig.loops)"), ("version", Self.version)])
+        return bound
+    }
+
+    /// Stops accepting, finishes in-flight requests, then flushes and closes the log.
+    public func shutdown() {
+        ready.store(false, ordering: .relaxed)
+        logger.info("shutting down: draining connections", [("grace_seconds", "\(configuration.shutdownGraceSeconds)")])
+        server?.shutdown(grace: configuration.shutdownGraceSeconds)
+        log.close()
+        dataDirectory.release()
+        logger.info("stopped; log flushed", [("durable_end", "\(log.durableEnd)")])
+    }
+}

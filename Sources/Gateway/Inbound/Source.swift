@@ -1,0 +1,20 @@
+import Signing
+
+/// One configured inbound source, ready to verify: what `POST /webhooks/{name}` checks.
+public struct Source: Sendable {
+    public let name: String
+    public let file: String
+    public let scheme: SignatureScheme
+    public let verifier: SignatureVerifier
+    public let idPath: String?
+    public let typePath: String?
+    public let typeHeader: String?
+    public let rules: [JSONValue]
+    /// Where the secret came from, for the start-up log (never the value).
+    public let secretOrigin: String
+    /// The first key, for `gatehouse sign` and tests that sign as the sender would.
+    public let signingKey: [UInt8]
+
+    /// The body has to be parsed when the id or type live inside it.
+    var needsBody: Bool { idPath != nil || typePath != nil }
+}

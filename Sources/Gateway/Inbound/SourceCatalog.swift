@@ -1,0 +1,78 @@
+import Foundation
+import Signing
+
+/// All sources, loaded from the route folder: `routes/<name>.json` serves `/webhooks/<name>`.
+public struct SourceCatalog: Sendable {
+    public let sources: [String: Source]
+
+    public init(sources: [String: Source]) { self.sources = sources }
+
+    /// Loads every `*.json` in `directory`. Secrets come from the environment or files; when
+    /// one is missing and `devSecretsDirectory` is set, a development secret is made there.
+    public static func load(directory: String, secrets: SecretResolver, devSecretsDirectory: String?, logger: Logger) throws -> SourceCatalog {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
+            throw ConfigurationError("routes folder \(directory) does not exist")
+        }
+        let names = try fm.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
+        var sources: [String: Source] = [:]
+        for file in names {
+            let name = String(file.dropLast(5))
+            let path = (directory as NSString).appendingPathComponent(file)
+            sources[name] = try loadSource(name: name, path: path, secrets: secrets, devSecretsDirectory: devSecretsDirectory, logger: logger)
+        }
+        return SourceCatalog(sources: sources)
+    }
+
+    static func loadSource(name: String, path: String, secrets: SecretResolver, devSecretsDirectory: String?, logger: Logger) throws -> Source {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
+            throw ConfigurationError("\(path): a source name may hold letters, digits, '-' and '_' only")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigurationError("cannot read \(path)") }
+        let route: RouteFile
+        do { route = try JSONDecoder().decode(RouteFile.self, from: data) } catch {
+            throw ConfigurationError("\(path): \(describe(error))")
+        }
+        let generic: GenericHMAC?
+        do { generic = try route.verify.hmac?.generic() } catch { throw ConfigurationError("\(path): \(error)") }
+        guard let scheme = SignatureScheme(name: route.verify.scheme, generic: generic) else {
+            throw ConfigurationError("\(path): verify.scheme \"\(route.verify.scheme)\" is not one of standard-webhooks, svix, stripe, github, shopify, slack, hmac (hmac needs verify.hmac)")
+        }
+        if route.verify.secrets.isEmpty { throw ConfigurationError("\(path): verify.secrets lists no secret") }
+        var keys: [[UInt8]] = []
+        var origins: [String] = []
+        for reference in route.verify.secrets {
+            guard let text = try secrets.resolve(reference) else { continue }
+            do { keys.append(try scheme.key(fromSecret: text)) } catch {
+                throw ConfigurationError("\(path): the secret in \(reference) is not a valid \(scheme.name) secret")
+            }
+            origins.append(reference.description)
+        }
+        if keys.isEmpty {
+            guard let devDirectory = devSecretsDirectory else {
+                throw ConfigurationError("\(path): no secret found; set \(route.verify.secrets.map(\.description).joined(separator: ", "))")
+            }
+            let (text, file) = try DevelopmentSecret.obtain(source: name, scheme: scheme, directory: devDirectory)
+            keys.append(try scheme.key(fromSecret: text))
+            origins.append("development secret \(file)")
+            logger.warning("source has no configured secret; using a development secret (set dev_secrets false in production)",
+                           [("source", name), ("file", file), ("expected", route.verify.secrets.map(\.description).joined(separator: ", "))])
+        }
+        var idPath = route.event?.id
+        if idPath == nil && scheme == .stripe { idPath = "id" }  // Stripe's id is in the body, not a header
+        var typePath = route.event?.type
+        var typeHeader = route.event?.typeHeader
+        if typePath == nil && typeHeader == nil {
+            switch scheme {
+            case .github: typeHeader = "x-github-event"
+            case .svix, .standardWebhooks, .stripe: typePath = "type"
+            default: break
+            }
+        }
+        return Source(name: name, file: path, scheme: scheme,
+                      verifier: SignatureVerifier(scheme: scheme, keys: keys, tolerance: route.verify.toleranceSeconds ?? 300),
+                      idPath: idPath, typePath: typePath, typeHeader: typeHeader?.lowercased(),
+                      rules: route.rules ?? [], secretOrigin: origins.joined(separator: ", "), signingKey: keys[0])
+    }
+}

@@ -1,0 +1,138 @@
+import EventLog
+import Foundation
+import HTTP1
+import Signing
+import Synchronization
+
+/// `POST /webhooks/{source}`: verify, dedupe, append durably, and only then answer 2xx.
+/// Senders get terse answers; the operator log gets the precise reason.
+public final class WebhookIntake: Sendable {
+    private let catalog: SourceCatalog
+    private let log: any LogStore
+    private let state: Mutex<IntakeState>
+    public let counters = IntakeCounters()
+    private let logger: Logger
+
+    /// The fold plus the deliveries whose append is in flight: a second copy of an event
+    /// that is still being written waits for the first one's outcome instead of being
+    /// written twice or acknowledged before it is durable.
+    struct IntakeState {
+        var folded: GatewayState
+        var pending: [DedupeKey: [HTTPResponder]] = [:]
+    }
+
+    init(catalog: SourceCatalog, log: any LogStore, recovered: GatewayState, logger: Logger) {
+        self.catalog = catalog
+        self.log = log
+        self.state = Mutex(IntakeState(folded: recovered))
+        self.logger = logger
+    }
+
+    public func snapshot() -> GatewayState { state.withLock { $0.folded } }
+
+    func handle(source name: Substring, _ request: HTTPRequest, _ responder: HTTPResponder) {
+        guard let source = catalog.sources[String(name)] else {
+            responder.respond(.text(.notFound, "unknown source"))
+            return
+        }
+        guard request.method == "POST" else {
+            responder.respond(.text(.methodNotAllowed, headers: [("Allow", "POST")]))
+            return
+        }
+        let verified: VerifiedDelivery
+        switch source.verifier.verify(header: { request.headers[$0] }, body: request.body, now: Clock.unixSeconds()) {
+        case .success(let v):
+            verified = v
+        case .failure(let failure):
+            counters.reject(source.name, Self.label(failure))
+            logger.warning("webhook refused", [("source", source.name), ("reason", failure.reason),
+                                               ("peer", request.peer?.description ?? "?")])
+            responder.respond(.text(.unauthorized, "invalid signature"))
+            return
+        }
+        let identity: (id: String, type: String?)
+        do {
+            identity = try Self.identify(request, verified, source)
+        } catch {
+            counters.reject(source.name, "unreadable_body")
+            logger.warning("webhook body unreadable", [("source", source.name), ("reason", "\(error)")])
+            responder.respond(.text(.badRequest, "unreadable body"))
+            return
+        }
+        let key = DedupeKey(source: source.name, eventID: identity.id)
+        let isNew: Bool = state.withLock { s in
+            if s.folded.contains(key) { return false }
+            if s.pending[key] != nil { s.pending[key]!.append(responder); return false }
+            s.pending[key] = [responder]
+            return true
+        }
+        guard isNew else {
+            // Either already durable (answer now) or being written (answered with the original).
+            if state.withLock({ $0.folded.contains(key) }) {
+                counters.duplicate(source.name)
+                responder.respond(Self.accepted(identity.id, duplicate: true))
+            }
+            return
+        }
+        let event = LogEvent.received(ReceivedEvent(
+            source: source.name, eventID: identity.id, eventType: identity.type,
+            receivedAt: Clock.unixMilliseconds(), signedAt: verified.timestamp,
+            contentType: request.headers["content-type"], body: request.body))
+        log.append([event.encoded()]) { [self] result in
+            complete(key: key, event: event, result: result)
+        }
+    }
+
+    private func complete(key: DedupeKey, event: LogEvent, result: Result<[UInt64], LogError>) {
+        let waiters: [HTTPResponder] = state.withLock { s in
+            if case .success(let offsets) = result { s.folded.apply(event, at: offsets[0]) }
+            return s.pending.removeValue(forKey: key) ?? []
+        }
+        let response: HTTPResponse
+        switch result {
+        case .success:
+            response = Self.accepted(key.eventID, duplicate: false)
+            if waiters.count > 1 { for _ in 1..<waiters.count { counters.duplicate(key.source) } }
+        case .failure(.overloaded):
+            counters.reject(key.source, "overloaded")
+            response = .text(.serviceUnavailable, "busy, retry later", headers: [("Retry-After", "1")])
+        case .failure(let error):
+            counters.reject(key.source, "log_unavailable")
+            logger.error("log append failed; answering 503", [("source", key.source), ("error", "\(error)")])
+            response = .text(.serviceUnavailable, "temporarily unavailable", headers: [("Retry-After", "5")])
+        }
+        for (i, waiter) in waiters.enumerated() {
+            waiter.respond(i == 0 ? response : (response.status.isSuccess ? Self.accepted(key.eventID, duplicate: true) : response))
+        }
+    }
+
+    static func accepted(_ id: String, duplicate: Bool) -> HTTPResponse {
+        let body = JSONValue.object(["status": .string(duplicate ? "duplicate" : "accepted"), "event_id": .string(id)])
+        return .json(.ok, body.serialized())
+    }
+
+    /// The event's id (scheme header, configured body path, else the body's SHA-256) and type.
+    static func identify(_ request: HTTPRequest, _ verified: VerifiedDelivery, _ source: Source) throws -> (String, String?) {
+        var body: JSONValue?
+        if source.needsBody {
+            do { body = try JSONValue.parse(request.body) } catch { throw ConfigurationError("body is not JSON") }
+        }
+        var id = verified.eventId
+        if id == nil, let path = source.idPath {
+            guard let value = body?[path: path]?.scalarText, !value.isEmpty else { throw ConfigurationError("no event id at \(path)") }
+            id = value
+        }
+        let type = source.typeHeader.flatMap { request.headers[$0] } ?? source.typePath.flatMap { body?[path: $0]?.scalarText }
+        return (id ?? "sha256:" + SHA256Digest.hex(request.body), type)
+    }
+
+    static func label(_ failure: VerificationFailure) -> String {
+        switch failure {
+        case .missingHeader: return "missing_signature"
+        case .malformedHeader: return "malformed_signature"
+        case .timestampOutOfTolerance: return "stale_timestamp"
+        case .signatureMismatch: return "bad_signature"
+        case .noKeys: return "no_keys"
+        }
+    }
+}

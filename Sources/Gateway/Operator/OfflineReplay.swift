@@ -1,0 +1,28 @@
+import EventLog
+import Foundation
+
+/// `gatehouse replay` while the server is stopped: take the data folder's lock, recover the
+/// log as a start would, fold it, and report what the state holds.
+public enum OfflineReplay {
+    public struct Summary: Sendable {
+        public let recovery: String
+        public let state: GatewayState
+        public let records: Int
+        public let seconds: Double
+    }
+
+    public static func run(configuration: GatewayConfiguration) throws -> Summary {
+        let directory = try DataDirectory(path: configuration.data)
+        let started = Date()
+        let log = try FileLog.open(directory: directory.logPath, options: try Gateway.logOptions(configuration))
+        defer { log.close() }
+        let state = try Gateway.fold(log)
+        return Summary(recovery: log.recovery.summary, state: state, records: state.eventsApplied,
+                       seconds: Date().timeIntervalSince(started))
+    }
+
+    /// Checks every record's CRC without changing any file (safe while the server runs).
+    public static func verify(configuration: GatewayConfiguration) -> VerificationReport {
+        LogVerifier.verify(directory: (configuration.data as NSString).appendingPathComponent("log"))
+    }
+}

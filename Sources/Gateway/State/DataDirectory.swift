@@ -1,0 +1,40 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// The gateway's data folder, held with an exclusive lock: two gateways writing one log
+/// would interleave records and break the single-writer rule the log depends on.
+final class DataDirectory: Sendable {
+    let path: String
+    private let lockFD: Mutex<Int32?>
+
+    init(path: String) throws {
+        self.path = path
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        chmod(path, 0o700)
+        let lockPath = (path as NSString).appendingPathComponent("LOCK")
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ConfigurationError("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw ConfigurationError("data folder \(path) is in use by another gatehouse process")
+        }
+        lockFD = Mutex(fd)
+    }
+
+    var logPath: String { (path as NSString).appendingPathComponent("log") }
+    var devSecretsPath: String { (path as NSString).appendingPathComponent("dev-secrets") }
+
+    /// Lets another process (or a restarted gateway in the same process) take the folder.
+    func release() {
+        lockFD.withLock { fd in
+            guard let held = fd else { return }
+            flock(held, LOCK_UN)
+            close(held)
+            fd = nil
+        }
+    }
+
+    deinit { release() }
+}

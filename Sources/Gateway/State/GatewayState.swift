@@ -1,0 +1,28 @@
+/// The gateway's state as a fold over the log: replaying the same events always yields the
+/// same state, which is how a restart (or a crash) rebuilds it.
+public struct GatewayState: Sendable {
+    /// Every accepted event's key, with the offset of its `received` record.
+    public private(set) var seen: [DedupeKey: UInt64] = [:]
+    /// Accepted events per source.
+    public private(set) var acceptedBySource: [String: Int] = [:]
+    public private(set) var eventsApplied = 0
+    public private(set) var lastOffset: UInt64?
+
+    public init() {}
+
+    public func contains(_ key: DedupeKey) -> Bool { seen[key] != nil }
+
+    public mutating func apply(_ event: LogEvent, at offset: UInt64) {
+        eventsApplied += 1
+        lastOffset = offset
+        switch event {
+        case .received(let e):
+            let key = DedupeKey(source: e.source, eventID: e.eventID)
+            // A key can appear twice only if an old log holds duplicates; the first stays canonical.
+            if seen[key] == nil {
+                seen[key] = offset
+                acceptedBySource[e.source, default: 0] += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+/// What a successful verification vouches for.
+public struct VerifiedDelivery: Sendable, Equatable {
+    /// The sender's delivery id, stable across redeliveries: the dedupe key. Nil for
+    /// Stripe and Slack (Stripe's event id lives in the body) and when the sender
+    /// omitted an optional id header.
+    public let eventId: String?
+    /// The signed timestamp in unix seconds, for schemes that sign one.
+    public let timestamp: Int64?
+
+    public init(eventId: String?, timestamp: Int64?) {
+        self.eventId = eventId
+        self.timestamp = timestamp
+    }
+}

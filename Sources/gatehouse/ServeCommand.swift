@@ -1,0 +1,38 @@
+import Foundation
+import Gateway
+import Glibc
+
+enum ServeCommand: Command {
+    static let name = "serve"
+    static let summary = "run the gateway"
+    static let usage = """
+    gatehouse serve [--config FILE] [--listen HOST:PORT] [--data DIR] [--routes DIR]
+
+    Runs the gateway until SIGTERM or SIGINT, then stops accepting, finishes in-flight
+    requests, flushes the log and exits 0. With no flags it runs on the embedded default:
+    127.0.0.1:8080, ./data, ./routes, development secrets generated when none are set.
+
+    \(ConfigurationFlags.help)
+    """
+    static let options = ConfigurationFlags.options
+    static let flags: Set<String> = []
+
+    static func run(_ arguments: Arguments) throws -> Int32 {
+        // Block the stop signals before any thread starts, so every thread inherits the mask
+        // and the main thread alone receives them through sigwait.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let configuration = try ConfigurationFlags.resolve(arguments)
+        let gateway = try Gateway(configuration: configuration)
+        try gateway.start()
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        gateway.shutdown()
+        return 0
+    }
+}

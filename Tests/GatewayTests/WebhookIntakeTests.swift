@@ -1,0 +1,185 @@
+import EventLog
+import Foundation
+import Gateway
+import Signing
+import TestSupport
+import XCTest
+
+final class WebhookIntakeTests: XCTestCase {
+    var harness: GatewayHarness!
+
+    override func setUpWithError() throws { harness = try GatewayHarness() }
+    override func tearDown() { harness.remove() }
+
+    /// Reads the log the way a restart would and returns the `received` events.
+    func loggedEvents() throws -> [ReceivedEvent] {
+        let log = try FileLog.open(directory: harness.data + "/log")
+        defer { log.close() }
+        var events: [ReceivedEvent] = []
+        try log.read(from: 0) { record in
+            if case .received(let e) = try LogEvent.decode(record.payload) { events.append(e) }
+            return true
+        }
+        return events
+    }
+
+    func testSignedSvixDeliveryIsAcknowledgedOnlyOnceLogged() throws {
+        let (gateway, port) = try harness.start()
+        let body = GatewayHarness.event()
+        let client = try RawClient(port: port)
+        let response = client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "msg_1", body: body), body: body)
+        XCTAssertEqual(response?.status, 200)
+        XCTAssertTrue(response?.body.contains(#""status":"accepted""#) ?? false, response?.body ?? "")
+        gateway.shutdown()
+        let events = try loggedEvents()
+        XCTAssertEqual(events.count, 1)
+        XCTAssertEqual(events.first?.eventID, "msg_1")
+        XCTAssertEqual(events.first?.eventType, "client.client_contact.created")
+        XCTAssertEqual(events.first?.body, body)
+    }
+
+    func testForgedStaleAndUnsignedDeliveriesGetOneGeneric401() throws {
+        let (gateway, port) = try harness.start()
+        defer { gateway.shutdown() }
+        let body = GatewayHarness.event()
+        let client = try RawClient(port: port)
+        let forged = GatewayHarness.svixHeaders(id: "msg_f", body: body, secret: "whsec_" + Base64.encode(Array("not the right key at all".utf8)))
+        let stale = GatewayHarness.svixHeaders(id: "msg_s", body: body, timestamp: Int64(Date().timeIntervalSince1970) - 301)
+        let future = GatewayHarness.svixHeaders(id: "msg_u", body: body, timestamp: Int64(Date().timeIntervalSince1970) + 301)
+        var tampered = body
+        tampered[tampered.count - 3] ^= 1
+        let answers = [
+            client.request("POST", "/webhooks/yunojuno", headers: forged, body: body),
+            client.request("POST", "/webhooks/yunojuno", headers: stale, body: body),
+            client.request("POST", "/webhooks/yunojuno", headers: future, body: body),
+            client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "msg_t", body: body), body: tampered),
+            client.request("POST", "/webhooks/yunojuno", headers: [("Content-Type", "application/json")], body: body),
+        ]
+        XCTAssertEqual(answers.map { $0?.status }, [401, 401, 401, 401, 401])
+        XCTAssertEqual(Set(answers.map { $0?.body }).count, 1, "the answer must not tell which check failed")
+        let status = try XCTUnwrap(client.request("GET", "/status"))
+        XCTAssertTrue(status.body.contains(#""bad_signature" : 2"#), status.body)
+        XCTAssertTrue(status.body.contains(#""stale_timestamp" : 2"#), status.body)
+        XCTAssertTrue(status.body.contains(#""missing_signature" : 1"#), status.body)
+    }
+
+    func testRotatedSecretIsAccepted() throws {
+        let (gateway, port) = try harness.start()
+        defer { gateway.shutdown() }
+        let body = GatewayHarness.event()
+        let client = try RawClient(port: port)
+        let headers = GatewayHarness.svixHeaders(id: "msg_rot", body: body, secret: GatewayHarness.svixSecretRotated)
+        XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: headers, body: body)?.status, 200)
+    }
+
+    func testUnknownSourceIs404AndWrongMethodIs405() throws {
+        let (gateway, port) = try harness.start()
+        defer { gateway.shutdown() }
+        let client = try RawClient(port: port)
+        XCTAssertEqual(client.request("POST", "/webhooks/nope", body: [1])?.status, 404)
+        XCTAssertEqual(client.request("GET", "/webhooks/yunojuno")?.status, 405)
+    }
+
+    func testDuplicateIsAcknowledgedButWrittenOnceEvenAfterRestart() throws {
+        var (gateway, port) = try harness.start()
+        let body = GatewayHarness.event()
+        let headers = GatewayHarness.svixHeaders(id: "msg_dup", body: body)
+        var client = try RawClient(port: port)
+        XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: headers, body: body)?.status, 200)
+        let again = client.request("POST", "/webhooks/yunojuno", headers: headers, body: body)
+        XCTAssertEqual(again?.status, 200)
+        XCTAssertTrue(again?.body.contains("duplicate") ?? false)
+        gateway.shutdown()
+        (gateway, port) = try harness.start()
+        client = try RawClient(port: port)
+        let afterRestart = client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "msg_dup", body: body), body: body)
+        XCTAssertTrue(afterRestart?.body.contains("duplicate") ?? false, "dedupe index not rebuilt from the log")
+        gateway.shutdown()
+        XCTAssertEqual(try loggedEvents().filter { $0.eventID == "msg_dup" }.count, 1)
+    }
+
+    func testConcurrentCopiesOfOneEventAreWrittenOnce() throws {
+        let (gateway, port) = try harness.start()
+        let body = GatewayHarness.event()
+        let headers = GatewayHarness.svixHeaders(id: "msg_race", body: body)
+        let statuses = LockedList<Int>()
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            let client = try! RawClient(port: port)
+            statuses.append(client.request("POST", "/webhooks/yunojuno", headers: headers, body: body)?.status ?? 0)
+        }
+        gateway.shutdown()
+        XCTAssertEqual(statuses.items, Array(repeating: 200, count: 16))
+        XCTAssertEqual(try loggedEvents().count, 1)
+    }
+
+    func testGenericHMACSourceTakesIdFromBodyPath() throws {
+        let (gateway, port) = try harness.start()
+        let body = Array(#"{"kind":"signup","submission":{"id":"sub-42","email":"x@example.com"}}"#.utf8)
+        let ts = Int64(Date().timeIntervalSince1970)
+        let mac = HMACSHA256.authenticate(Array("\(ts).".utf8) + body, key: Array(GatewayHarness.formSecret.utf8))
+        let client = try RawClient(port: port)
+        let response = client.request("POST", "/webhooks/form", headers: [("X-Sig", "sha256=" + Hex.encode(mac)), ("X-Ts", "\(ts)")], body: body)
+        XCTAssertEqual(response?.status, 200)
+        // Signed, but the configured id path leads nowhere: the body cannot be read by the rules.
+        let noID = Array(#"{"kind":"signup"}"#.utf8)
+        let mac2 = HMACSHA256.authenticate(Array("\(ts).".utf8) + noID, key: Array(GatewayHarness.formSecret.utf8))
+        XCTAssertEqual(client.request("POST", "/webhooks/form", headers: [("X-Sig", "sha256=" + Hex.encode(mac2)), ("X-Ts", "\(ts)")], body: noID)?.status, 400)
+        gateway.shutdown()
+        let events = try loggedEvents()
+        XCTAssertEqual(events.map(\.eventID), ["sub-42"])
+        XCTAssertEqual(events.first?.eventType, "signup")
+    }
+
+    func testBodyOverTheConfiguredLimitIs413() throws {
+        let (gateway, port) = try harness.start { $0.maxBodyBytes = 2048 }
+        defer { gateway.shutdown() }
+        let body = [UInt8](repeating: 0x61, count: 4096)
+        let client = try RawClient(port: port)
+        XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "big", body: body), body: body)?.status, 413)
+    }
+
+    func testOverloadedLogAnswers503WithRetryAfterAndLosesNothingAcknowledged() throws {
+        let (gateway, port) = try harness.start { $0.log.queueCapacity = 1; $0.log.sync = "fsync" }
+        let acknowledged = LockedList<String>()
+        let refused = LockedList<String>()
+        DispatchQueue.concurrentPerform(iterations: 32) { worker in
+            let client = try! RawClient(port: port)
+            for i in 0..<10 {
+                let id = "msg_\(worker)_\(i)"
+                let body = GatewayHarness.event(email: "\(id)@example.com")
+                guard let r = client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: id, body: body), body: body) else { return }
+                if r.status == 200 { acknowledged.append(id) }
+                if r.status == 503 { refused.append(r.headers["retry-after"] ?? "missing") }
+            }
+        }
+        gateway.shutdown()
+        XCTAssertGreaterThan(refused.items.count, 0, "a one-slot queue under 32 writers never refused")
+        XCTAssertFalse(refused.items.contains("missing"))
+        let logged = Set(try loggedEvents().map(\.eventID))
+        XCTAssertTrue(Set(acknowledged.items).isSubset(of: logged))
+    }
+
+    func testSecondGatewayOnTheSameDataFolderIsRefused() throws {
+        let (gateway, _) = try harness.start()
+        defer { gateway.shutdown() }
+        XCTAssertThrowsError(try harness.start()) { error in
+            XCTAssertTrue("\(error)".contains("in use by another gatehouse"), "\(error)")
+        }
+    }
+
+    func testMissingSecretRefusesToStartAndNamesTheVariable() throws {
+        var c = harness.configuration()
+        c.devSecrets = false
+        XCTAssertThrowsError(try Gateway(configuration: c, secrets: SecretResolver(environment: [:]), logger: Logger(minimum: .error))) { error in
+            XCTAssertTrue("\(error)".contains("$YJ_SECRET") || "\(error)".contains("$FORM_SECRET"), "\(error)")
+        }
+    }
+}
+
+/// A list several threads append to.
+final class LockedList<T: Sendable>: @unchecked Sendable {
+    private var storage: [T] = []
+    private let lock = NSLock()
+    func append(_ item: T) { lock.lock(); storage.append(item); lock.unlock() }
+    var items: [T] { lock.lock(); defer { lock.unlock() }; return storage }
+}

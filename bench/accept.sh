@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Durable signed acceptance: the gateway (release build, fsync on) against nginx `return 200`,
+# both driven by wrk with the same distinct, correctly signed 1 KB webhook requests, 50
+# connections, in one run on this machine. Prints both rates, the ratio and the gateway's
+# latency. Usage: bench/accept.sh [seconds] [connections]
+source "$(dirname "$0")/lib.sh"
+DURATION=${1:-10}
+CONNECTIONS=${2:-50}
+THREADS=2
+ROOT=$(bench_root)
+WORK=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+ensure_packages wrk nginx-light
+build_release
+BIN="$ROOT/.build/release/gatehouse"
+
+SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+mkdir -p "$WORK/routes" "$WORK/data"
+cat > "$WORK/routes/bench.json" <<JSON
+{"verify": {"scheme": "svix", "secrets": [{"env": "BENCH_SECRET"}]}, "event": {"type": "event_type"}}
+JSON
+# Enough distinct events that none repeats at the gateway's rate (a repeat is a cheap duplicate).
+COUNT=${COUNT:-$((DURATION * 60000))}
+python3 "$ROOT/bench/make_signed_requests.py" "$SECRET" "$COUNT" "$WORK/requests.tsv"
+
+# nginx: the same machine, same loopback, answering 200 to the same POSTs.
+cat > "$WORK/nginx.conf" <<CONF
+worker_processes 2;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx-body;
+  server { listen 127.0.0.1:18081 reuseport; location / { return 200 "ok\n"; } }
+}
+CONF
+nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
+BENCH_SECRET="$SECRET" "$BIN" serve --listen 127.0.0.1:18080 --data "$WORK/data" --routes "$WORK/routes" 2>"$WORK/gatehouse.log" &
+GATEHOUSE_PID=$!
+wait_for_port 18080
+wait_for_port 18081
+
+run_wrk() {
+  REQUESTS="$WORK/requests.tsv" WRK_THREADS=$THREADS TARGET_PATH=/webhooks/bench \
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/bench/signed_requests.lua" "http://127.0.0.1:$1"
+}
+run_wrk 18081 > "$WORK/nginx.txt"
+run_wrk 18080 > "$WORK/gatehouse.txt"
+read -r NGINX_RPS NGINX_P50 NGINX_P99 < <(parse_wrk < "$WORK/nginx.txt")
+read -r GH_RPS GH_P50 GH_P99 < <(parse_wrk < "$WORK/gatehouse.txt")
+NON2XX=$(grep -E "Non-2xx" "$WORK/gatehouse.txt" | awk '{print $NF}' || true)
+
+kill -TERM $GATEHOUSE_PID; wait $GATEHOUSE_PID || true
+STORED=$("$BIN" replay --data "$WORK/data" | sed -n 's/^events: \([0-9]*\) records.*/\1/p')
+
+echo "accept benchmark: $(date -u +%F) $(nproc) cores, ${DURATION}s, ${CONNECTIONS} connections, 1 KB Svix-signed events, fsync on"
+printf "  nginx return 200   %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n" "$NGINX_RPS" "$NGINX_P50" "$NGINX_P99"
+printf "  gatehouse durable  %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n" "$GH_RPS" "$GH_P50" "$GH_P99"
+printf "  ratio gatehouse/nginx: %.2f   (target >= 0.60, p99 <= 10 ms)\n" "$(awk -v a="$GH_RPS" -v b="$NGINX_RPS" 'BEGIN{print a/b}')"
+echo "  gatehouse non-2xx answers: ${NON2XX:-0}; events in the log after the run: ${STORED:-?}"

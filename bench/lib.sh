@@ -1,0 +1,44 @@
+# Shared helpers for the benchmark scripts: installs, builds, waiting for ports.
+set -euo pipefail
+
+bench_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
+
+ensure_packages() {
+  local need=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done
+  if [ ${#need[@]} -gt 0 ]; then
+    echo "bench: installing ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  fi
+}
+
+build_release() {
+  (cd "$(bench_root)" && swift build -c release --product gatehouse 2>&1 | tail -1)
+}
+
+wait_for_port() {
+  local port=$1
+  for _ in $(seq 1 200); do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return 0; fi
+    sleep 0.05
+  done
+  echo "bench: nothing listening on $port" >&2
+  return 1
+}
+
+# Prints "requests_per_second p50_ms p99_ms" from wrk --latency output on stdin.
+parse_wrk() {
+  awk '
+    /Requests\/sec:/ { rps=$2 }
+    /^ +50%/ { p50=$2 } /^ +99%/ { p99=$2 }
+    END {
+      printf "%s %s %s\n", rps, ms(p50), ms(p99)
+    }
+    function ms(v) {
+      if (v ~ /us$/) { sub(/us$/, "", v); return v/1000 }
+      if (v ~ /ms$/) { sub(/ms$/, "", v); return v+0 }
+      if (v ~ /s$/)  { sub(/s$/, "", v); return v*1000 }
+      return v
+    }'
+}

@@ -1,0 +1,42 @@
+-- wrk script: each thread posts its own share of pre-signed, distinct webhook requests.
+-- Reads the file named by the REQUESTS environment variable (see make_signed_requests.py).
+local threads = {}
+local counter = 0
+
+function setup(thread)
+  thread:set("index", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  local total = tonumber(os.getenv("WRK_THREADS") or "2")
+  local path = os.getenv("REQUESTS")
+  local target = os.getenv("TARGET_PATH") or "/webhooks/bench"
+  requests = {}
+  local n = 0
+  for line in io.lines(path) do
+    if n % total == index then
+      local id, ts, sig, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+      requests[#requests + 1] = wrk.format("POST", target, {
+        ["Content-Type"] = "application/json",
+        ["svix-id"] = id, ["svix-timestamp"] = ts, ["svix-signature"] = sig,
+      }, body)
+    end
+    n = n + 1
+  end
+  position = 0
+end
+
+function request()
+  position = position + 1
+  if position > #requests then position = 1 end
+  return requests[position]
+end
+
+done_statuses = {}
+function response(status, headers, body)
+  if status ~= 200 then
+    non200 = (non200 or 0) + 1
+  end
+end
