@@ -58,9 +58,9 @@ final class WebhookIntakeTests: XCTestCase {
         XCTAssertEqual(answers.map { $0?.status }, [401, 401, 401, 401, 401])
         XCTAssertEqual(Set(answers.map { $0?.body }).count, 1, "the answer must not tell which check failed")
         let status = try XCTUnwrap(client.request("GET", "/status"))
-        XCTAssertTrue(status.body.contains(#""bad_signature" : 2"#), status.body)
-        XCTAssertTrue(status.body.contains(#""stale_timestamp" : 2"#), status.body)
-        XCTAssertTrue(status.body.contains(#""missing_signature" : 1"#), status.body)
+        XCTAssertTrue(status.body.contains(#""bad_signature": 2"#), status.body)
+        XCTAssertTrue(status.body.contains(#""stale_timestamp": 2"#), status.body)
+        XCTAssertTrue(status.body.contains(#""missing_signature": 1"#), status.body)
     }
 
     func testRotatedSecretIsAccepted() throws {

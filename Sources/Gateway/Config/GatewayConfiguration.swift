@@ -1,3 +1,4 @@
+import Routing
 import Foundation
 
 /// Everything `gatehouse serve` runs on. The embedded default works on a fresh checkout;

@@ -1,3 +1,4 @@
+import Routing
 import Signing
 
 /// The JSON shape of one `routes/<source>.json` file: how the source proves who it is and

@@ -1,3 +1,4 @@
+import Routing
 import Signing
 
 /// One configured inbound source, ready to verify: what `POST /webhooks/{name}` checks.

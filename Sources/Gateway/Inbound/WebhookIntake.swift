@@ -1,3 +1,4 @@
+import Routing
 import EventLog
 import Foundation
 import HTTP1

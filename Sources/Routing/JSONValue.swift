@@ -34,14 +34,15 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
     }
 
+    /// Strict RFC 8259 parsing (see `JSONParser`: Foundation's decoder was the gateway's
+    /// largest cost per webhook).
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(bytes)
     }
 
+    /// Compact (or two-space indented) JSON with sorted keys.
     public func serialized(pretty: Bool = false) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(self)) ?? Data("null".utf8))
+        JSONWriter.write(self, pretty: pretty)
     }
 
     /// Follows a dotted path (`data.object.email`, `items.0.id`); nil where it leads nowhere.
@@ -70,6 +71,44 @@ public enum JSONValue: Sendable, Equatable, Codable {
         case .double(let d): return String(d)
         case .bool(let b): return String(b)
         default: return nil
+        }
+    }
+}
+
+extension JSONValue {
+    /// Equality as a route author means it: `1` and `1.0` are the same number, because JSON
+    /// does not distinguish them and a round trip through an encoder may turn one into the other.
+    public func isEquivalent(to other: JSONValue) -> Bool {
+        switch (self, other) {
+        case (.int(let a), .double(let b)), (.double(let b), .int(let a)):
+            return Double(a) == b
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.isEquivalent(to: $1) }
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && a.allSatisfy { key, value in b[key].map { value.isEquivalent(to: $0) } ?? false }
+        default:
+            return self == other
+        }
+    }
+
+    /// The value spliced into a longer string: null reads as nothing, lists and objects as JSON.
+    public var interpolationText: String {
+        switch self {
+        case .null: return ""
+        case .array, .object: return String(decoding: serialized(), as: UTF8.self)
+        default: return scalarText ?? ""
+        }
+    }
+
+    /// A short noun for error messages ("first needs a list, got text").
+    var kindName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .int, .double: return "a number"
+        case .string: return "text"
+        case .array: return "a list"
+        case .object: return "an object"
         }
     }
 }
