@@ -22,6 +22,7 @@ let package = Package(
         .target(name: "Signing", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "EventLog", dependencies: [], swiftSettings: strict),
         .target(name: "Routing", dependencies: [], swiftSettings: strict),
+        .target(name: "Simulators", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
         .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing"], swiftSettings: strict),
         .executableTarget(name: "gatehouse", dependencies: ["Gateway"], swiftSettings: strict),
 
@@ -29,6 +30,7 @@ let package = Package(
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: strict),
+        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "EventLog", "Signing", "Routing", "TestSupport"], swiftSettings: strict),
     ]
