@@ -23,15 +23,17 @@ let package = Package(
         .target(name: "EventLog", dependencies: [], swiftSettings: strict),
         .target(name: "Routing", dependencies: [], swiftSettings: strict),
         .target(name: "Simulators", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
-        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing"], swiftSettings: strict),
-        .executableTarget(name: "gatehouse", dependencies: ["Gateway"], swiftSettings: strict),
+        .target(name: "Connectors", dependencies: ["Routing"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors"], swiftSettings: strict),
+        .executableTarget(name: "gatehouse", dependencies: ["Gateway", "Connectors", "Routing", "Simulators"], swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: strict),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Simulators", "Routing"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"], swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "EventLog", "Signing", "Routing", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "EventLog", "Signing", "Routing", "Connectors", "Simulators", "TestSupport"], swiftSettings: strict),
     ]
 )

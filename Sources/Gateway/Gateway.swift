@@ -1,3 +1,4 @@
+import Connectors
 import EventLog
 import Foundation
 import HTTP1
@@ -14,17 +15,24 @@ public final class Gateway: Sendable {
     let dataDirectory: DataDirectory
     let log: FileLog
     let catalog: SourceCatalog
+    let store: EventStore
     let intake: WebhookIntake
+    let engine: ActionEngine
     let startedAt = Clock.unixSeconds()
     private let serverBox = Mutex<HTTPServer?>(nil)
     private let ready = Atomic<Bool>(false)
 
     var server: HTTPServer? { serverBox.withLock { $0 } }
+    /// The folded state right now (a copy: cheap, copy-on-write).
+    public var state: GatewayState { store.snapshot() }
     public var isReady: Bool { ready.load(ordering: .relaxed) }
 
     /// Opens the data folder, loads the routes, recovers the log and folds it into state.
     /// Throws a `ConfigurationError` or `LogError` that says what to fix.
-    public init(configuration: GatewayConfiguration, secrets: SecretResolver = SecretResolver(), logger: Logger = Logger()) throws {
+    /// `connectors` replaces the API section of the configuration (the executable passes the
+    /// simulators' endpoints when `apis.simulate` is on).
+    public init(configuration: GatewayConfiguration, secrets: SecretResolver = SecretResolver(), logger: Logger = Logger(),
+                connectors: ConnectorSettings? = nil) throws {
         self.configuration = configuration
         self.logger = logger
         dataDirectory = try DataDirectory(path: configuration.data)
@@ -41,7 +49,15 @@ public final class Gateway: Sendable {
         let folded = try Self.fold(log)
         logger.info("state rebuilt from log", [("events", "\(folded.eventsApplied)"), ("unique", "\(folded.seen.count)"),
                                                ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
-        intake = WebhookIntake(catalog: catalog, log: log, recovered: folded, logger: logger)
+        let connectorSettings = try connectors ?? ConnectorSettingsResolver.resolve(configuration.apis, secrets: secrets)
+        store = EventStore(log: log, recovered: folded)
+        let router = EventRouter(rules: catalog.sources.mapValues(\.rules))
+        let engine = ActionEngine(store: store, router: router, connectors: ConnectorSet(settings: connectorSettings),
+                                  policy: configuration.actions.policy, logger: logger)
+        self.engine = engine
+        intake = WebhookIntake(catalog: catalog, store: store, logger: logger) { event, offset in
+            engine.route(event, offset: offset)
+        }
     }
 
     static func logOptions(_ c: GatewayConfiguration) throws -> FileLogOptions {
@@ -90,6 +106,7 @@ public final class Gateway: Sendable {
             guard let self else { return responder.respond(.text(.serviceUnavailable)) }
             OperatorRouter(gateway: self).route(request, responder)
         }
+        engine.start()
         let bound = try server.start()
         serverBox.withLock { $0 = server }
         ready.store(true, ordering: .relaxed)
@@ -102,6 +119,7 @@ public final class Gateway: Sendable {
         ready.store(false, ordering: .relaxed)
         logger.info("shutting down: draining connections", [("grace_seconds", "\(configuration.shutdownGraceSeconds)")])
         server?.shutdown(grace: configuration.shutdownGraceSeconds)
+        engine.stop()
         log.close()
         dataDirectory.release()
         logger.info("stopped; log flushed", [("durable_end", "\(log.durableEnd)")])

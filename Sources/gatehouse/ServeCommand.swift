@@ -1,5 +1,7 @@
 import Foundation
+import Connectors
 import Gateway
+import Simulators
 import Glibc
 
 enum ServeCommand: Command {
@@ -10,7 +12,8 @@ enum ServeCommand: Command {
 
     Runs the gateway until SIGTERM or SIGINT, then stops accepting, finishes in-flight
     requests, flushes the log and exits 0. With no flags it runs on the embedded default:
-    127.0.0.1:8080, ./data, ./routes, development secrets generated when none are set.
+    127.0.0.1:8080, ./data, ./routes, development secrets generated when none are set, and
+    the four APIs stood in by built-in simulators on loopback (apis.simulate).
 
     \(ConfigurationFlags.help)
     """
@@ -28,11 +31,15 @@ enum ServeCommand: Command {
         signal(SIGPIPE, SIG_IGN)
 
         let configuration = try ConfigurationFlags.resolve(arguments)
-        let gateway = try Gateway(configuration: configuration)
+        let logger = Logger()
+        var simulators: (SimulatorFleet, ConnectorSettings)?
+        if configuration.apis.simulate { simulators = try SimulatedAPIs.start(logger: logger) }
+        let gateway = try Gateway(configuration: configuration, logger: logger, connectors: simulators?.1)
         try gateway.start()
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
         gateway.shutdown()
+        simulators?.0.shutdown()
         return 0
     }
 }

@@ -20,6 +20,8 @@ public struct GatewayConfiguration: Sendable, Codable {
     public var devSecrets = true
     /// How long `shutdown` waits for in-flight requests.
     public var shutdownGraceSeconds: Double = 10
+    public var apis = APISettings()
+    public var actions = ActionSettings()
 
     public struct LogSettings: Sendable, Codable {
         /// `fdatasync` (default), `fsync`, or `none` (benchmarks of the rest only: acknowledgements are then not durable).
@@ -32,7 +34,7 @@ public struct GatewayConfiguration: Sendable, Codable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case listen, data, routes, loops, log
+        case listen, data, routes, loops, log, apis, actions
         case maxBodyBytes = "max_body_bytes", maxHeaderBytes = "max_header_bytes"
         case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms"
         case maxConnections = "max_connections", devSecrets = "dev_secrets"
@@ -54,18 +56,8 @@ public struct GatewayConfiguration: Sendable, Codable {
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError("\(path): unknown setting \"\(unknown)\"")
         }
-        var merged = try JSONValue.parse(Array(JSONEncoder().encode(GatewayConfiguration())))
-        if case .object(var base) = merged {
-            for (k, v) in fields {
-                if k == "log", case .object(var logBase) = base[k] ?? .null, case .object(let logFields) = v {
-                    for (lk, lv) in logFields { logBase[lk] = lv }
-                    base[k] = .object(logBase)
-                } else {
-                    base[k] = v
-                }
-            }
-            merged = .object(base)
-        }
+        let defaults = try JSONValue.parse(Array(JSONEncoder().encode(GatewayConfiguration())))
+        let merged = overlay(parsed, on: defaults)
         do {
             return try JSONDecoder().decode(GatewayConfiguration.self, from: Data(merged.serialized()))
         } catch {
@@ -82,6 +74,14 @@ extension GatewayConfiguration.LogSettings {
         case segmentBytes = "segment_bytes"
         case queueCapacity = "queue_capacity"
     }
+}
+
+/// The file's values over the defaults, object by object, so a file may set one nested key
+/// (`"log": {"sync": "fsync"}`) and keep the other defaults of that object.
+func overlay(_ top: JSONValue, on base: JSONValue) -> JSONValue {
+    guard case .object(let over) = top, case .object(var under) = base else { return top }
+    for (key, value) in over { under[key] = overlay(value, on: under[key] ?? .null) }
+    return .object(under)
 }
 
 /// Turns a DecodingError into a sentence naming the field.

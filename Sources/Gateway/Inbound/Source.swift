@@ -1,4 +1,5 @@
 import Routing
+import Routing
 import Signing
 
 /// One configured inbound source, ready to verify: what `POST /webhooks/{name}` checks.
@@ -10,7 +11,7 @@ public struct Source: Sendable {
     public let idPath: String?
     public let typePath: String?
     public let typeHeader: String?
-    public let rules: [JSONValue]
+    public let rules: RouteRules
     /// Where the secret came from, for the start-up log (never the value).
     public let secretOrigin: String
     /// The first key, for `gatehouse sign` and tests that sign as the sender would.

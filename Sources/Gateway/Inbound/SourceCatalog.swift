@@ -1,4 +1,5 @@
 import Foundation
+import Routing
 import Signing
 
 /// All sources, loaded from the route folder: `routes/<name>.json` serves `/webhooks/<name>`.
@@ -18,14 +19,16 @@ public struct SourceCatalog: Sendable {
         let names = try fm.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".json") }.sorted()
         var sources: [String: Source] = [:]
         for file in names {
-            let name = String(file.dropLast(5))
-            let path = (directory as NSString).appendingPathComponent(file)
-            sources[name] = try loadSource(name: name, path: path, secrets: secrets, devSecretsDirectory: devSecretsDirectory, logger: logger)
+            let source = try loadSource(file: (directory as NSString).appendingPathComponent(file), secrets: secrets,
+                                        devSecretsDirectory: devSecretsDirectory, logger: logger)
+            sources[source.name] = source
         }
         return SourceCatalog(sources: sources)
     }
 
-    static func loadSource(name: String, path: String, secrets: SecretResolver, devSecretsDirectory: String?, logger: Logger) throws -> Source {
+    /// Loads one route file; its name (without `.json`) names the source.
+    public static func loadSource(file path: String, secrets: SecretResolver, devSecretsDirectory: String?, logger: Logger) throws -> Source {
+        let name = String((path as NSString).lastPathComponent.dropLast(5))
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
             throw ConfigurationError("\(path): a source name may hold letters, digits, '-' and '_' only")
         }
@@ -33,6 +36,10 @@ public struct SourceCatalog: Sendable {
         let route: RouteFile
         do { route = try JSONDecoder().decode(RouteFile.self, from: data) } catch {
             throw ConfigurationError("\(path): \(describe(error))")
+        }
+        let rules: RouteRules
+        do { rules = try RouteRules.parse(source: name, text: String(decoding: data, as: UTF8.self)) } catch {
+            throw ConfigurationError("\(path)\(error.line.map { ":\($0)" } ?? ""): \(error.message)")
         }
         let generic: GenericHMAC?
         do { generic = try route.verify.hmac?.generic() } catch { throw ConfigurationError("\(path): \(error)") }
@@ -51,7 +58,7 @@ public struct SourceCatalog: Sendable {
         }
         if keys.isEmpty {
             guard let devDirectory = devSecretsDirectory else {
-                throw ConfigurationError("\(path): no secret found; set \(route.verify.secrets.map(\.description).joined(separator: ", "))")
+                throw MissingSecret(message: "\(path): no secret found; set \(route.verify.secrets.map(\.description).joined(separator: ", "))")
             }
             let (text, file) = try DevelopmentSecret.obtain(source: name, scheme: scheme, directory: devDirectory)
             keys.append(try scheme.key(fromSecret: text))
@@ -73,6 +80,12 @@ public struct SourceCatalog: Sendable {
         return Source(name: name, file: path, scheme: scheme,
                       verifier: SignatureVerifier(scheme: scheme, keys: keys, tolerance: route.verify.toleranceSeconds ?? 300),
                       idPath: idPath, typePath: typePath, typeHeader: typeHeader?.lowercased(),
-                      rules: route.rules ?? [], secretOrigin: origins.joined(separator: ", "), signingKey: keys[0])
+                      rules: rules, secretOrigin: origins.joined(separator: ", "), signingKey: keys[0])
     }
+}
+
+/// A source whose secret is not configured: fatal for `serve`, a warning for `check`.
+public struct MissingSecret: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
 }

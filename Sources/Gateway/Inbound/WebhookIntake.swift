@@ -9,27 +9,22 @@ import Synchronization
 /// Senders get terse answers; the operator log gets the precise reason.
 public final class WebhookIntake: Sendable {
     private let catalog: SourceCatalog
-    private let log: any LogStore
-    private let state: Mutex<IntakeState>
+    private let store: EventStore
+    /// Deliveries whose append is in flight: a second copy of an event that is still being
+    /// written waits for the first one's outcome instead of being written twice or
+    /// acknowledged before it is durable. Lock order: this lock, then the store's.
+    private let pending = Mutex<[DedupeKey: [HTTPResponder]]>([:])
     public let counters = IntakeCounters()
     private let logger: Logger
+    /// Called once a received event is durable (the router plans its actions).
+    private let onDurable: @Sendable (ReceivedEvent, UInt64) -> Void
 
-    /// The fold plus the deliveries whose append is in flight: a second copy of an event
-    /// that is still being written waits for the first one's outcome instead of being
-    /// written twice or acknowledged before it is durable.
-    struct IntakeState {
-        var folded: GatewayState
-        var pending: [DedupeKey: [HTTPResponder]] = [:]
-    }
-
-    init(catalog: SourceCatalog, log: any LogStore, recovered: GatewayState, logger: Logger) {
+    init(catalog: SourceCatalog, store: EventStore, logger: Logger, onDurable: @escaping @Sendable (ReceivedEvent, UInt64) -> Void) {
         self.catalog = catalog
-        self.log = log
-        self.state = Mutex(IntakeState(folded: recovered))
+        self.store = store
         self.logger = logger
+        self.onDurable = onDurable
     }
-
-    public func snapshot() -> GatewayState { state.withLock { $0.folded } }
 
     func handle(source name: Substring, _ request: HTTPRequest, _ responder: HTTPResponder) {
         guard let source = catalog.sources[String(name)] else {
@@ -61,34 +56,33 @@ public final class WebhookIntake: Sendable {
             return
         }
         let key = DedupeKey(source: source.name, eventID: identity.id)
-        let isNew: Bool = state.withLock { s in
-            if s.folded.contains(key) { return false }
-            if s.pending[key] != nil { s.pending[key]!.append(responder); return false }
-            s.pending[key] = [responder]
-            return true
+        enum Admission { case new, waiting, duplicate }
+        let admission: Admission = pending.withLock { waiting in
+            if waiting[key] != nil { waiting[key]!.append(responder); return .waiting }
+            if store.read({ $0.contains(key) }) { return .duplicate }
+            waiting[key] = [responder]
+            return .new
         }
-        guard isNew else {
-            // Either already durable (answer now) or being written (answered with the original).
-            if state.withLock({ $0.folded.contains(key) }) {
-                counters.duplicate(source.name)
-                responder.respond(Self.accepted(identity.id, duplicate: true))
-            }
+        switch admission {
+        case .waiting: return  // answered with the first copy's outcome
+        case .duplicate:
+            counters.duplicate(source.name)
+            responder.respond(Self.accepted(identity.id, duplicate: true))
             return
+        case .new: break
         }
-        let event = LogEvent.received(ReceivedEvent(
+        let received = ReceivedEvent(
             source: source.name, eventID: identity.id, eventType: identity.type,
             receivedAt: Clock.unixMilliseconds(), signedAt: verified.timestamp,
-            contentType: request.headers["content-type"], body: request.body))
-        log.append([event.encoded()]) { [self] result in
-            complete(key: key, event: event, result: result)
+            contentType: request.headers["content-type"], body: request.body)
+        store.append([.received(received)]) { [self] result in
+            complete(key: key, result: result)
+            if case .success(let offsets) = result { onDurable(received, offsets[0]) }
         }
     }
 
-    private func complete(key: DedupeKey, event: LogEvent, result: Result<[UInt64], LogError>) {
-        let waiters: [HTTPResponder] = state.withLock { s in
-            if case .success(let offsets) = result { s.folded.apply(event, at: offsets[0]) }
-            return s.pending.removeValue(forKey: key) ?? []
-        }
+    private func complete(key: DedupeKey, result: Result<[UInt64], LogError>) {
+        let waiters: [HTTPResponder] = pending.withLock { $0.removeValue(forKey: key) ?? [] }
         let response: HTTPResponse
         switch result {
         case .success:

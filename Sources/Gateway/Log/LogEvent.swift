@@ -1,27 +1,43 @@
+import Routing
+
 /// Every state change of the gateway, as written to the log. The in-memory state is a fold
 /// over these (see `GatewayState.apply`). A payload starts with its kind and a version byte
 /// so later releases can add kinds and fields while still reading old logs.
 public enum LogEvent: Sendable, Equatable {
     case received(ReceivedEvent)
+    case routed(RoutedEvent)
+    case attemptStarted(AttemptStarted)
+    case attemptFinished(AttemptFinished)
 
-    enum Kind: UInt8 { case received = 1 }
+    enum Kind: UInt8 { case received = 1, routed = 2, attemptStarted = 3, attemptFinished = 4 }
 
     public func encoded() -> [UInt8] {
+        var w = BinaryWriter(capacity: 256)
         switch self {
         case .received(let e):
-            var w = BinaryWriter(capacity: e.body.count + 128)
-            w.u8(Kind.received.rawValue)
-            w.u8(1)
-            w.string(e.source)
-            w.string(e.eventID)
-            w.optionalString(e.eventType)
-            w.i64(e.receivedAt)
-            w.u8(e.signedAt == nil ? 0 : 1)
-            w.i64(e.signedAt ?? 0)
-            w.optionalString(e.contentType)
-            w.blob(e.body)
-            return w.bytes
+            w.u8(Kind.received.rawValue); w.u8(1)
+            w.string(e.source); w.string(e.eventID); w.optionalString(e.eventType); w.i64(e.receivedAt)
+            w.u8(e.signedAt == nil ? 0 : 1); w.i64(e.signedAt ?? 0)
+            w.optionalString(e.contentType); w.blob(e.body)
+        case .routed(let e):
+            w.u8(Kind.routed.rawValue); w.u8(1)
+            w.u64(e.eventOffset); w.string(e.source); w.string(e.eventID); w.i64(e.routedAt)
+            w.blob(JobPlanCoding.encode(e.jobs))
+        case .attemptStarted(let e):
+            w.u8(Kind.attemptStarted.rawValue); w.u8(1)
+            w.string(e.jobID); w.i64(Int64(e.step)); w.i64(Int64(e.attempt)); w.i64(e.at)
+        case .attemptFinished(let e):
+            w.u8(Kind.attemptFinished.rawValue); w.u8(1)
+            w.string(e.jobID); w.i64(Int64(e.step)); w.i64(Int64(e.attempt)); w.i64(e.at); w.i64(e.latencyMs)
+            w.i64(Int64(e.status ?? -1))
+            switch e.outcome {
+            case .succeeded(let result, let note): w.u8(1); w.blob(result.serialized()); w.optionalString(note)
+            case .retrying(let error, let next): w.u8(2); w.string(error); w.i64(next)
+            case .failed(let error): w.u8(3); w.string(error)
+            case .dead(let error): w.u8(4); w.string(error)
+            }
         }
+        return w.bytes
     }
 
     public static func decode(_ payload: [UInt8]) throws(LogEventDecodingError) -> LogEvent {
@@ -29,19 +45,37 @@ public enum LogEvent: Sendable, Equatable {
         let kindByte = try r.u8()
         let version = try r.u8()
         guard let kind = Kind(rawValue: kindByte) else { throw .unknownKind(kindByte) }
+        guard version == 1 else { throw .unsupportedVersion(kind: kindByte, version: version) }
         switch kind {
         case .received:
-            guard version == 1 else { throw .unsupportedVersion(kind: kindByte, version: version) }
-            let source = try r.string()
-            let id = try r.string()
-            let type = try r.optionalString()
-            let receivedAt = try r.i64()
+            let source = try r.string(), id = try r.string(), type = try r.optionalString(), receivedAt = try r.i64()
             let hasSignedAt = try r.u8() == 1
             let signedAt = try r.i64()
             let contentType = try r.optionalString()
             let body = try r.blob()
             return .received(ReceivedEvent(source: source, eventID: id, eventType: type, receivedAt: receivedAt,
                                            signedAt: hasSignedAt ? signedAt : nil, contentType: contentType, body: body))
+        case .routed:
+            let offset = try r.u64(), source = try r.string(), id = try r.string(), at = try r.i64()
+            let jobs = try JobPlanCoding.decode(try r.blob())
+            return .routed(RoutedEvent(eventOffset: offset, source: source, eventID: id, jobs: jobs, routedAt: at))
+        case .attemptStarted:
+            return .attemptStarted(AttemptStarted(jobID: try r.string(), step: Int(try r.i64()), attempt: Int(try r.i64()), at: try r.i64()))
+        case .attemptFinished:
+            let job = try r.string(), step = Int(try r.i64()), attempt = Int(try r.i64()), at = try r.i64(), latency = try r.i64()
+            let statusRaw = try r.i64()
+            let outcome: AttemptFinished.Outcome
+            switch try r.u8() {
+            case 1:
+                let result = (try? JSONValue.parse(try r.blob())) ?? .null
+                outcome = .succeeded(result: result, note: try r.optionalString())
+            case 2: outcome = .retrying(error: try r.string(), nextAttemptAt: try r.i64())
+            case 3: outcome = .failed(error: try r.string())
+            case 4: outcome = .dead(error: try r.string())
+            case let other: throw .unknownKind(other)
+            }
+            return .attemptFinished(AttemptFinished(jobID: job, step: step, attempt: attempt, at: at, latencyMs: latency,
+                                                    status: statusRaw < 0 ? nil : Int(statusRaw), outcome: outcome))
         }
     }
 }

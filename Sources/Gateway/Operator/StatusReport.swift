@@ -4,10 +4,42 @@ import HTTP1
 
 /// The `GET /status` document, built from the owners of each figure at the moment asked.
 struct StatusReport {
+    /// Jobs by the API of the action they are at (or ended on), with the last error seen.
+    static func apis(_ state: GatewayState) -> JSONValue {
+        struct Tally { var counts: [String: Int64] = [:]; var lastError: String?; var lastErrorAt: Int64 = 0; var oldestPending: Int64? }
+        var tallies: [String: Tally] = [:]
+        for job in state.jobs.values {
+            let action = job.currentAction ?? job.plan.actions.last
+            guard let api = action?.api else { continue }
+            var t = tallies[api, default: Tally()]
+            let label: String
+            switch job.status {
+            case .pending: label = job.attempts > 0 ? "retrying" : "pending"
+            case .inFlight: label = "in_flight"
+            case .succeeded: label = "succeeded"
+            case .failed: label = "failed"
+            case .dead: label = "dead"
+            }
+            t.counts[label, default: 0] += 1
+            if let at = job.lastErrorAt, at > t.lastErrorAt { t.lastErrorAt = at; t.lastError = job.lastError }
+            if !job.isFinished { t.oldestPending = min(t.oldestPending ?? job.dueAt, job.dueAt) }
+            tallies[api] = t
+        }
+        var out: [String: JSONValue] = [:]
+        for (api, t) in tallies {
+            var fields: [String: JSONValue] = [:]
+            for label in ["pending", "in_flight", "retrying", "succeeded", "failed", "dead"] { fields[label] = .int(t.counts[label] ?? 0) }
+            fields["last_error"] = t.lastError.map(JSONValue.string) ?? .null
+            fields["last_error_at"] = t.lastError == nil ? .null : .string(Clock.iso8601(milliseconds: t.lastErrorAt))
+            out[api] = .object(fields)
+        }
+        return .object(out)
+    }
+
     static func build(gateway: Gateway) -> JSONValue {
         let http = gateway.server?.counters.snapshot()
         let log = gateway.log.stats()
-        let folded = gateway.intake.snapshot()
+        let folded = gateway.store.snapshot()
         let refused = gateway.intake.counters.snapshot()
         var sources: [String: JSONValue] = [:]
         for name in gateway.catalog.sources.keys.sorted() {
@@ -46,6 +78,7 @@ struct StatusReport {
                 "unique": .int(Int64(folded.seen.count)),
             ]),
             "sources": .object(sources),
+            "apis": apis(folded),
         ])
     }
 }

@@ -5,6 +5,11 @@ public struct GatewayState: Sendable {
     public private(set) var seen: [DedupeKey: UInt64] = [:]
     /// Accepted events per source.
     public private(set) var acceptedBySource: [String: Int] = [:]
+    /// Received events not yet routed (a crash came between the two records).
+    public private(set) var unrouted: [UInt64: DedupeKey] = [:]
+    public private(set) var jobs: [String: JobState] = [:]
+    /// Jobs not finished, by id: what the action engine resumes after a restart.
+    public private(set) var openJobs: Set<String> = []
     public private(set) var eventsApplied = 0
     public private(set) var lastOffset: UInt64?
 
@@ -22,7 +27,20 @@ public struct GatewayState: Sendable {
             if seen[key] == nil {
                 seen[key] = offset
                 acceptedBySource[e.source, default: 0] += 1
+                unrouted[offset] = key
             }
+        case .routed(let e):
+            guard unrouted.removeValue(forKey: e.eventOffset) != nil else { return }
+            for plan in e.jobs where jobs[plan.id] == nil {
+                let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
+                jobs[plan.id] = job
+                if !job.isFinished { openJobs.insert(plan.id) }
+            }
+        case .attemptStarted(let e):
+            jobs[e.jobID]?.started(e)
+        case .attemptFinished(let e):
+            jobs[e.jobID]?.finished(e)
+            if jobs[e.jobID]?.isFinished == true { openJobs.remove(e.jobID) }
         }
     }
 }

@@ -1,0 +1,5 @@
+/// A bearer token, or why there is none.
+enum TokenResult: Sendable {
+    case token(String)
+    case failure(AttemptFailure)
+}

@@ -1,0 +1,284 @@
+import Connectors
+import Foundation
+import Routing
+import Synchronization
+
+/// Carries jobs out, off the request path: routes received events into jobs, runs each
+/// job's actions in order through the connectors, and records every step in the log
+/// (`routed`, `attemptStarted` before a request leaves, `attemptFinished` after). The
+/// schedule it keeps is derived from the folded state, so a restart resumes exactly where
+/// the log says work stands.
+final class ActionEngine: Sendable {
+    private let store: EventStore
+    private let router: EventRouter
+    private let connectors: ConnectorSet
+    private let policy: RetryPolicy
+    private let logger: Logger
+    private let scheduler = Mutex(SchedulerState())
+    private let wake = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    /// The scheduler's own bookkeeping (not state of record: rebuilt from the fold on start).
+    struct SchedulerState {
+        var due = DueQueue()
+        /// Ordering keys held by an unfinished job, and jobs waiting for each key, in arrival order.
+        var heldKeys: [String: String] = [:]
+        var waiting: [String: [String]] = [:]
+        /// Jobs with an attempt under way, and received events being routed.
+        var running: Set<String> = []
+        var routing: Set<UInt64> = []
+        var stopping = false
+        var started = false
+    }
+
+    init(store: EventStore, router: EventRouter, connectors: ConnectorSet, policy: RetryPolicy, logger: Logger) {
+        self.store = store
+        self.router = router
+        self.connectors = connectors
+        self.policy = policy
+        self.logger = logger
+    }
+
+    // MARK: - Lifecycle
+
+    /// Resumes open jobs (in event order, so keys are taken in the order events arrived),
+    /// routes events a crash left unrouted, and starts the scheduler thread.
+    func start() {
+        let (open, unrouted) = store.read { s in
+            (s.openJobs.compactMap { s.jobs[$0] }.sorted { ($0.eventOffset, $0.plan.id) < ($1.eventOffset, $1.plan.id) },
+             s.unrouted.keys.sorted())
+        }
+        scheduler.withLock { s in
+            s.started = true
+            for job in open { Self.admit(job, into: &s) }
+        }
+        if !open.isEmpty || !unrouted.isEmpty {
+            logger.info("resuming work from the log", [("open_jobs", "\(open.count)"), ("unrouted_events", "\(unrouted.count)")])
+        }
+        for offset in unrouted { routeStored(offset) }
+        let thread = Thread { [self] in run() }
+        thread.name = "action-scheduler"
+        thread.start()
+    }
+
+    func stop() {
+        let wasStarted = scheduler.withLock { s -> Bool in
+            s.stopping = true
+            return s.started
+        }
+        guard wasStarted else { return }
+        wake.signal()
+        stopped.wait()
+        // Give attempts already sent a moment to record their outcome; any that do not are
+        // resumed after the restart as outcome-unknown and checked before being sent again.
+        let deadline = Clock.unixMilliseconds() + 5000
+        while scheduler.withLock({ !$0.running.isEmpty }) && Clock.unixMilliseconds() < deadline { usleep(10_000) }
+    }
+
+    // MARK: - Routing
+
+    /// Called once a received event is durable.
+    func route(_ event: ReceivedEvent, offset: UInt64) {
+        guard scheduler.withLock({ $0.routing.insert(offset).inserted }) else { return }
+        let plans = router.plan(event, offset: offset)
+        let routed = RoutedEvent(eventOffset: offset, source: event.source, eventID: event.eventID,
+                                 jobs: plans, routedAt: Clock.unixMilliseconds())
+        store.append([.routed(routed)]) { [self] result in
+            let jobs: [JobState] = result.isSuccess ? store.read { s in plans.compactMap { s.jobs[$0.id] } } : []
+            scheduler.withLock { s in
+                s.routing.remove(offset)
+                for job in jobs where !job.isFinished { Self.admit(job, into: &s) }
+            }
+            if case .failure(let error) = result {
+                // The event stays unrouted in the fold; the scheduler's sweep tries again.
+                logger.warning("routing not recorded; will retry", [("event", event.eventID), ("error", "\(error)")])
+            }
+            wake.signal()
+        }
+    }
+
+    private func routeStored(_ offset: UInt64) {
+        do {
+            guard case .received(let event)? = try store.record(at: offset) else { return }
+            route(event, offset: offset)
+        } catch {
+            logger.error("cannot read a received event to route it", [("offset", "\(offset)"), ("error", "\(error)")])
+        }
+    }
+
+    // MARK: - Scheduling
+
+    /// Takes the job's ordering key if free (then it is due at its time), else queues it
+    /// behind the key's holder.
+    private static func admit(_ job: JobState, into s: inout SchedulerState) {
+        if let key = job.plan.key {
+            if let holder = s.heldKeys[key], holder != job.plan.id {
+                if !(s.waiting[key]?.contains(job.plan.id) ?? false) { s.waiting[key, default: []].append(job.plan.id) }
+                return
+            }
+            s.heldKeys[key] = job.plan.id
+        }
+        s.due.push(job.plan.id, due: job.dueAt)
+    }
+
+    private func release(_ job: JobState, in s: inout SchedulerState) -> [String] {
+        guard let key = job.plan.key, s.heldKeys[key] == job.plan.id else { return [] }
+        s.heldKeys[key] = nil
+        guard var queue = s.waiting[key], !queue.isEmpty else { return [] }
+        let next = queue.removeFirst()
+        s.waiting[key] = queue.isEmpty ? nil : queue
+        return [next]
+    }
+
+    private func run() {
+        var lastSweep = Int64(0)
+        while true {
+            let now = Clock.unixMilliseconds()
+            let (due, stopping, nextDue) = scheduler.withLock { s -> ([String], Bool, Int64?) in
+                if s.stopping { return ([], true, nil) }
+                let ids = s.due.popDue(now: now).filter { !s.running.contains($0) }
+                for id in ids { s.running.insert(id) }
+                return (ids, false, s.due.nextDue)
+            }
+            if stopping { break }
+            for id in due { attempt(id) }
+            if now - lastSweep > 1000 {
+                lastSweep = now
+                sweepUnrouted()
+            }
+            let waitMs = min(1000, max(1, (nextDue ?? now + 1000) - Clock.unixMilliseconds()))
+            _ = wake.wait(timeout: .now() + .milliseconds(Int(waitMs)))
+        }
+        stopped.signal()
+    }
+
+    private func sweepUnrouted() {
+        let offsets = store.read { Array($0.unrouted.keys) }
+        let idle = scheduler.withLock { s in offsets.filter { !s.routing.contains($0) } }
+        for offset in idle.sorted() { routeStored(offset) }
+    }
+
+    // MARK: - Attempts
+
+    private func attempt(_ id: String) {
+        guard let job = store.read({ $0.jobs[id] }), !job.isFinished, let template = job.currentAction else {
+            finish(id)
+            return
+        }
+        let attemptNumber = job.attempts + 1
+        let rendered: RenderedAction
+        do {
+            rendered = try render(template, for: job)
+        } catch {
+            record(job, attempt: attemptNumber, started: nil, status: nil, latency: 0,
+                   outcome: .failed(error: "route \(job.source) rule \(job.plan.rule) action \(template.name): \(error)"))
+            return
+        }
+        if let problem = connectors.validate(rendered) {
+            record(job, attempt: attemptNumber, started: nil, status: nil, latency: 0,
+                   outcome: .failed(error: "rule \(job.plan.rule) action \(template.name): \(problem)"))
+            return
+        }
+        let mode: AttemptMode = job.outcomeUnknown || job.status == .inFlight ? .afterUnknownOutcome : .fresh
+        let startedAt = Clock.unixMilliseconds()
+        let started = AttemptStarted(jobID: id, step: job.step, attempt: attemptNumber, at: startedAt)
+        store.append([.attemptStarted(started)]) { [self] result in
+            guard result.isSuccess else {
+                // Nothing was sent: try again shortly without counting an attempt.
+                reschedule(id, at: Clock.unixMilliseconds() + 1000)
+                return
+            }
+            connectors.perform(rendered, mode: mode) { [self] outcome, latency in
+                let firstAttemptAt = job.stepStartedAt ?? startedAt
+                record(job, attempt: attemptNumber, started: firstAttemptAt, status: outcome.status,
+                       latency: Int64(latency), outcome: finishedOutcome(outcome, attempt: attemptNumber, firstAttemptAt: firstAttemptAt))
+            }
+        }
+    }
+
+    private func render(_ template: ActionTemplate, for job: JobState) throws -> RenderedAction {
+        guard case .received(let event)? = try store.record(at: job.eventOffset) else {
+            throw ConfigurationError("the event at offset \(job.eventOffset) is missing from the log")
+        }
+        let body = (try? JSONValue.parse(event.body)) ?? .null
+        let context = TemplateRenderer.context(body: body, eventID: event.eventID, eventType: event.eventType, source: event.source,
+                                               receivedAt: Clock.iso8601(milliseconds: event.receivedAt), actions: job.results)
+        return try template.render(context: context)
+    }
+
+    private func finishedOutcome(_ outcome: ActionOutcome, attempt: Int, firstAttemptAt: Int64) -> AttemptFinished.Outcome {
+        switch outcome {
+        case .succeeded(_, let result, let note):
+            return .succeeded(result: result, note: note)
+        case .permanent(_, let error):
+            return .failed(error: error)
+        case .retryable(_, let error, let retryAfter):
+            guard let next = policy.nextAttempt(after: attempt, firstAttemptAt: firstAttemptAt,
+                                                now: Clock.unixMilliseconds(), retryAfterSeconds: retryAfter) else {
+                return .dead(error: "gave up after \(attempt) attempt(s): \(error)")
+            }
+            return .retrying(error: error, nextAttemptAt: next)
+        }
+    }
+
+    private func record(_ job: JobState, attempt: Int, started: Int64?, status: Int?, latency: Int64, outcome: AttemptFinished.Outcome) {
+        let finished = AttemptFinished(jobID: job.plan.id, step: job.step, attempt: attempt, at: Clock.unixMilliseconds(),
+                                       latencyMs: latency, status: status, outcome: outcome)
+        store.append([.attemptFinished(finished)]) { [self] result in
+            guard result.isSuccess else {
+                // Unrecorded outcome: the job stays in flight in the fold, so the next try
+                // treats the outcome as unknown and checks before creating again.
+                logger.warning("attempt outcome not recorded; retrying", [("job", job.plan.id)])
+                reschedule(job.plan.id, at: Clock.unixMilliseconds() + 1000)
+                return
+            }
+            switch outcome {
+            case .succeeded, .retrying:
+                let next = store.read { $0.jobs[job.plan.id] }
+                if let next, !next.isFinished { reschedule(job.plan.id, at: next.dueAt) } else { finish(job.plan.id) }
+            case .failed(let error), .dead(let error):
+                logger.warning(outcomeLabel(outcome), [("job", job.plan.id), ("source", job.source), ("event", job.eventID), ("error", error)])
+                finish(job.plan.id)
+            }
+        }
+    }
+
+    private func outcomeLabel(_ outcome: AttemptFinished.Outcome) -> String {
+        if case .dead = outcome { return "action dead-lettered" }
+        return "action failed permanently"
+    }
+
+    private func reschedule(_ id: String, at due: Int64) {
+        scheduler.withLock { s in
+            s.running.remove(id)
+            s.due.push(id, due: due)
+        }
+        wake.signal()
+    }
+
+    private func finish(_ id: String) {
+        guard let job = store.read({ $0.jobs[id] }) else { return }
+        let next: [JobState] = scheduler.withLock { s in
+            s.running.remove(id)
+            return release(job, in: &s).compactMap { nid in store.read { $0.jobs[nid] } }
+        }
+        if !next.isEmpty {
+            scheduler.withLock { s in for n in next { Self.admit(n, into: &s) } }
+            wake.signal()
+        }
+    }
+}
+
+extension Result {
+    var isSuccess: Bool { if case .success = self { return true } else { return false } }
+}
+
+extension ActionOutcome {
+    var status: Int? {
+        switch self {
+        case .succeeded(let status, _, _): return status
+        case .retryable(let status, _, _): return status
+        case .permanent(let status, _): return status
+        }
+    }
+}

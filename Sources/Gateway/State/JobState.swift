@@ -1,0 +1,79 @@
+import Routing
+
+/// Where one job (a matched rule for one event) stands, as folded from its log events.
+public struct JobState: Sendable, Equatable {
+    public enum Status: String, Sendable, Equatable, Codable {
+        /// Waiting for its next attempt (`dueAt`).
+        case pending
+        /// An attempt was started and has not finished: after a crash its outcome is unknown.
+        case inFlight = "in_flight"
+        case succeeded, failed, dead
+    }
+
+    public let plan: JobPlan
+    public let eventOffset: UInt64
+    public let source: String
+    public let eventID: String
+    /// Index of the action to run next (== actions.count once every action succeeded).
+    public internal(set) var step = 0
+    /// Attempts made of the current step.
+    public internal(set) var attempts = 0
+    public internal(set) var status = Status.pending
+    public internal(set) var dueAt: Int64
+    /// Unix ms of the current step's first attempt: the retry schedule's maximum age counts from here.
+    public internal(set) var stepStartedAt: Int64?
+    public internal(set) var results: [String: JSONValue] = [:]
+    public internal(set) var lastError: String?
+    public internal(set) var lastErrorAt: Int64?
+    /// The previous attempt may have reached the API without its answer reaching us.
+    public internal(set) var outcomeUnknown = false
+
+    public var isFinished: Bool { status == .succeeded || status == .failed || status == .dead }
+    public var currentAction: ActionTemplate? { step < plan.actions.count ? plan.actions[step] : nil }
+
+    init(plan: JobPlan, eventOffset: UInt64, source: String, eventID: String, dueAt: Int64) {
+        self.plan = plan
+        self.eventOffset = eventOffset
+        self.source = source
+        self.eventID = eventID
+        self.dueAt = dueAt
+        if plan.actions.isEmpty { status = .succeeded }
+    }
+
+    mutating func started(_ e: AttemptStarted) {
+        guard e.step == step else { return }
+        attempts = e.attempt
+        status = .inFlight
+        if stepStartedAt == nil { stepStartedAt = e.at }
+    }
+
+    mutating func finished(_ e: AttemptFinished) {
+        guard e.step == step else { return }
+        attempts = max(attempts, e.attempt)
+        if stepStartedAt == nil { stepStartedAt = e.at }
+        switch e.outcome {
+        case .succeeded(let result, _):
+            results[plan.actions[step].name] = result
+            step += 1
+            attempts = 0
+            stepStartedAt = nil
+            outcomeUnknown = false
+            status = step >= plan.actions.count ? .succeeded : .pending
+            dueAt = e.at
+        case .retrying(let error, let next):
+            status = .pending
+            dueAt = next
+            lastError = error
+            lastErrorAt = e.at
+            outcomeUnknown = e.status == nil
+        case .failed(let error):
+            status = .failed
+            lastError = error
+            lastErrorAt = e.at
+        case .dead(let error):
+            status = .dead
+            lastError = error
+            lastErrorAt = e.at
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Connectors
+import Foundation
+import Gateway
+import Simulators
+import Signing
+import TestSupport
+
+/// A gateway wired to a simulator fleet in this process, with the repo's real route files
+/// and a compressed retry schedule.
+final class ActionHarness {
+    static let yunojunoSecret = "whsec_" + Base64.encode(Array("yunojuno test signing key 0123456".utf8))
+    static let formSecret = "signup-form-test-secret"
+
+    let root: URL
+    let fleet = SimulatorFleet()
+    var gateway: Gateway?
+    var port: UInt16 = 0
+
+    var data: String { root.appendingPathComponent("data").path }
+    var routes: String { root.appendingPathComponent("routes").path }
+    var environment: [String: String] { ["YUNOJUNO_WEBHOOK_SECRET": Self.yunojunoSecret, "SIGNUP_FORM_SECRET": Self.formSecret] }
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-actions-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("routes"), withIntermediateDirectories: true)
+        let repoRoutes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../routes").standardized
+        for file in try FileManager.default.contentsOfDirectory(atPath: repoRoutes.path) where file.hasSuffix(".json") {
+            try FileManager.default.copyItem(at: repoRoutes.appendingPathComponent(file), to: root.appendingPathComponent("routes/\(file)"))
+        }
+        try fleet.start()
+    }
+
+    func connectorSettings() -> ConnectorSettings {
+        let dev = SimulatorCredentials.development
+        return ConnectorSettings(
+            yunojuno: APIEndpoint(baseURL: fleet.baseURL(for: .yunojuno), timeoutSeconds: 2, concurrency: 4,
+                                  auth: .oauthClientCredentials(tokenURL: nil, clientID: dev.yunojunoClientID, clientSecret: dev.yunojunoClientSecret)),
+            roosted: APIEndpoint(baseURL: fleet.baseURL(for: .roosted), timeoutSeconds: 2, concurrency: 4,
+                                 auth: .apiKeyHeader(name: dev.roostedHeaderName, key: dev.roostedAPIKey)),
+            luminous: APIEndpoint(baseURL: fleet.baseURL(for: .luminous), timeoutSeconds: 2, concurrency: 4, auth: .bearer(token: dev.luminousToken)),
+            growcrm: APIEndpoint(baseURL: fleet.baseURL(for: .growcrm), timeoutSeconds: 2, concurrency: 4, auth: .bearer(token: dev.growcrmAPIKey)))
+    }
+
+    func start(schedule: [Double] = [0.2, 0.2, 0.2]) throws {
+        var c = GatewayConfiguration()
+        c.listen = "127.0.0.1:0"
+        c.data = data
+        c.routes = routes
+        c.devSecrets = false
+        c.loops = 1
+        c.shutdownGraceSeconds = 2
+        c.actions.retryScheduleSeconds = schedule
+        c.actions.jitter = 0
+        let gateway = try Gateway(configuration: c, secrets: SecretResolver(environment: environment),
+                                  logger: Logger(minimum: .error), connectors: connectorSettings())
+        port = try gateway.start().port
+        self.gateway = gateway
+    }
+
+    func stop() {
+        gateway?.shutdown()
+        gateway = nil
+    }
+
+    deinit {
+        stop()
+        fleet.shutdown()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Posts a Svix-signed YunoJuno event; returns the HTTP status.
+    @discardableResult
+    func sendYunoJuno(_ type: String, _ object: String, id: String = "msg_\(UUID().uuidString)", mode: String = "live") -> Int? {
+        let body = Array(#"{"api_version":"2024-04-10","event_type":"\#(type)","mode":"\#(mode)","data":{"object":\#(object)}}"#.utf8)
+        let key = try! SignatureScheme.svix.key(fromSecret: Self.yunojunoSecret)
+        let headers = WebhookSigner.headers(scheme: .svix, key: key, id: id, timestamp: Int64(Date().timeIntervalSince1970), body: body)
+        return (try? RawClient(port: port))?.request("POST", "/webhooks/yunojuno", headers: headers + [("Content-Type", "application/json")], body: body)?.status
+    }
+
+    /// Polls until `condition` holds or `timeout` passes.
+    func eventually(_ timeout: TimeInterval = 10, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(20_000)
+        }
+        return condition()
+    }
+
+    func jobs() -> [JobState] { Array(gateway?.state.jobs.values ?? [:].values) }
+}
