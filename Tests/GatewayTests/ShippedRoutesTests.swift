@@ -1,0 +1,45 @@
+import Connectors
+import Foundation
+import Routing
+import XCTest
+
+/// The route files the repo ships must pass the checker against the real operation
+/// catalog, and `gatehouse check` must point at the line of a mistake.
+final class ShippedRoutesTests: XCTestCase {
+    let routes = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../routes").standardized
+
+    func testShippedRouteFilesPassTheChecker() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: routes.path).filter { $0.hasSuffix(".json") }
+        XCTAssertFalse(files.isEmpty)
+        for file in files {
+            let text = try String(contentsOf: routes.appendingPathComponent(file), encoding: .utf8)
+            XCTAssertEqual(RouteChecker.check(file: file, text: text, operations: OperationCatalog.all), [], file)
+            let parsed = try RouteRules.parse(source: file, text: text)
+            XCTAssertFalse(parsed.rules.isEmpty, "\(file) ships no rules")
+        }
+    }
+
+    func testCheckVerbReportsFileAndLineAndExitsNonZero() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let bad = """
+        {"verify": {"scheme": "github", "secrets": [{"env": "GH_SECRET"}]},
+         "rules": [{"name": "r", "actions": [
+            {"name": "a", "api": "growcrm", "operation": "create_contact",
+             "body": {"first_name": "{{ x | lowr }}", "last_name": "y", "email": "z", "clientid": 1}}]}]}
+        """
+        try bad.write(to: folder.appendingPathComponent("gh.json"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = try GatehouseBinary.locate()
+        process.arguments = ["check", "--routes", folder.path]
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 1)
+        XCTAssertTrue(text.contains("gh.json:4:"), text)
+        XCTAssertTrue(text.contains("lowr"), text)
+    }
+}
