@@ -28,6 +28,6 @@ struct OperationDefinition: Sendable {
 
     var spec: OperationSpec {
         OperationSpec(api: api.rawValue, operation: name, pathParameters: pathParameters,
-                      requiredFields: body?.requiredFields ?? [])
+                      requiredFields: body?.requiredFields ?? [], queryParameters: query.map(\.name))
     }
 }

@@ -78,8 +78,8 @@ extension RouteParser {
         for parameter in spec.pathParameters where given[parameter] == nil {
             report("missing path parameter '\(parameter)' for \(api).\(operation)", at: paramsLocation)
         }
-        for parameter in given.keys.sorted() where !spec.pathParameters.contains(parameter) {
-            report("unknown path parameter '\(parameter)' for \(api).\(operation)", at: FieldLocation.key(parameter, in: paramsLocation))
+        for parameter in given.keys.sorted() where !spec.pathParameters.contains(parameter) && !spec.queryParameters.contains(parameter) {
+            report("unknown parameter '\(parameter)' for \(api).\(operation)", at: FieldLocation.key(parameter, in: paramsLocation))
         }
         let bodyLocation = FieldLocation.key("body", in: location)
         switch body {

@@ -43,3 +43,17 @@ final class ShippedRoutesTests: XCTestCase {
         XCTAssertTrue(text.contains("lowr"), text)
     }
 }
+
+final class QueryParameterCheckTests: XCTestCase {
+    func testQueryParametersOfListOperationsAreAcceptedAndUnknownOnesRefused() {
+        let good = """
+        {"rules": [{"name": "r", "actions": [{"name": "a", "api": "growcrm", "operation": "list_contacts", "params": {"search": "{{ email }}", "limit": 10}}]}]}
+        """
+        XCTAssertEqual(RouteChecker.check(file: "x.json", text: good, operations: OperationCatalog.all), [])
+        let bad = """
+        {"rules": [{"name": "r", "actions": [{"name": "a", "api": "growcrm", "operation": "list_contacts", "params": {"serch": "x"}}]}]}
+        """
+        XCTAssertEqual(RouteChecker.check(file: "x.json", text: bad, operations: OperationCatalog.all).map(\.message),
+                       ["unknown parameter 'serch' for growcrm.list_contacts in rules[0].actions[0].params.serch"])
+    }
+}

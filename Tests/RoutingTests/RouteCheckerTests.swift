@@ -78,7 +78,7 @@ final class RouteCheckerTests: XCTestCase {
     func testMissingAndUnknownPathParameters() {
         XCTAssertEqual(check(good(replacing: 17, with: #"        "params": {"ident": "{{ $actions.crm-contact.id }}"}},"#)), [
             "routes/yunojuno.json:17: missing path parameter 'id' for growcrm.set_account_owner in rules[0].actions[1].params",
-            "routes/yunojuno.json:17: unknown path parameter 'ident' for growcrm.set_account_owner in rules[0].actions[1].params.ident",
+            "routes/yunojuno.json:17: unknown parameter 'ident' for growcrm.set_account_owner in rules[0].actions[1].params.ident",
         ])
         var withoutParams = good
         withoutParams[15] = #"       {"name": "crm-owner", "api": "growcrm", "operation": "set_account_owner"},"#
