@@ -27,6 +27,10 @@ let package = Package(
         .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors"], swiftSettings: strict),
         .executableTarget(name: "gatehouse", dependencies: ["Gateway", "Connectors", "Routing", "Simulators"], swiftSettings: strict),
 
+        // Benchmark drivers (bench/): built in release by the bench scripts, not by the tests.
+        .executableTarget(name: "connector-bench", dependencies: ["Connectors", "Simulators", "Routing"],
+                          path: "bench/ConnectorBench", swiftSettings: strict),
+
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Sockets", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], swiftSettings: strict),
