@@ -12,6 +12,11 @@ public struct GatewayState: Sendable {
     public private(set) var openJobs: Set<String> = []
     public private(set) var eventsApplied = 0
     public private(set) var lastOffset: UInt64?
+    /// Offsets of every record about one received event (keyed by the `received` record's
+    /// offset), in log order: what `GET /events/{id}` reads back.
+    public private(set) var history: [UInt64: [UInt64]] = [:]
+    /// Event id to the `received` offsets carrying it (one per source that used the id).
+    public private(set) var byEventID: [String: [UInt64]] = [:]
 
     public init() {}
 
@@ -28,9 +33,12 @@ public struct GatewayState: Sendable {
                 seen[key] = offset
                 acceptedBySource[e.source, default: 0] += 1
                 unrouted[offset] = key
+                history[offset] = [offset]
+                byEventID[e.eventID, default: []].append(offset)
             }
         case .routed(let e):
             guard unrouted.removeValue(forKey: e.eventOffset) != nil else { return }
+            history[e.eventOffset]?.append(offset)
             for plan in e.jobs where jobs[plan.id] == nil {
                 let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
                 jobs[plan.id] = job
@@ -38,9 +46,18 @@ public struct GatewayState: Sendable {
             }
         case .attemptStarted(let e):
             jobs[e.jobID]?.started(e)
+            if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }
         case .attemptFinished(let e):
             jobs[e.jobID]?.finished(e)
+            if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }
             if jobs[e.jobID]?.isFinished == true { openJobs.remove(e.jobID) }
         }
+    }
+}
+
+extension GatewayState {
+    /// Every record offset in the history of the event(s) with this id, per received offset.
+    public func historyOffsets(eventID: String) -> [(received: UInt64, records: [UInt64])] {
+        (byEventID[eventID] ?? []).map { ($0, history[$0] ?? [$0]) }
     }
 }
