@@ -135,4 +135,25 @@ final class ActionFlowTests: XCTestCase {
         XCTAssertEqual(invite[path: "first_name"], .string("Grace"))
         XCTAssertEqual(invite[path: "last_name"], .string("Hopper"))
     }
+
+    func testJobsWithTheSameKeyRunInArrivalOrder() throws {
+        let h = try ActionHarness()
+        h.fleet.growcrm.faults.add(.delay(milliseconds: 500), times: 1, method: "POST", pathPrefix: "/contacts")
+        try h.start()
+        let first = #"{"email":"same@example.com","first_name":"First","last_name":"One"}"#
+        let second = #"{"email":"SAME@example.com","first_name":"Second","last_name":"Two"}"#
+        let other = #"{"email":"other@example.com","first_name":"Other","last_name":"Three"}"#
+        XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", first, id: "msg_1", mode: "test"), 200)
+        XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", second, id: "msg_2", mode: "test"), 200)
+        XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", other, id: "msg_3", mode: "test"), 200)
+        XCTAssertTrue(h.eventually { h.jobs().count == 3 && h.jobs().allSatisfy(\.isFinished) })
+        let posts = h.fleet.growcrm.journal().filter { $0.method == "POST" }
+        let names = posts.map { (try? JSONValue.parse($0.body))?[path: "first_name"]?.scalarText ?? "?" }
+        XCTAssertEqual(names.firstIndex(of: "First").map { $0 < names.firstIndex(of: "Second")! }, true, "\(names)")
+        let firstAt = try XCTUnwrap(posts.first { $0.bodyText.contains("First") }?.receivedAt)
+        let secondAt = try XCTUnwrap(posts.first { $0.bodyText.contains("Second") }?.receivedAt)
+        let otherAt = try XCTUnwrap(posts.first { $0.bodyText.contains("Other") }?.receivedAt)
+        XCTAssertGreaterThanOrEqual(secondAt.timeIntervalSince(firstAt), 0.45, "the second job for the same key did not wait for the first")
+        XCTAssertLessThan(otherAt.timeIntervalSince(firstAt), 0.4, "a different key was held up behind the slow one")
+    }
 }
