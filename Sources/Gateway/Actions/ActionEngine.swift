@@ -61,6 +61,13 @@ final class ActionEngine: Sendable {
         thread.start()
     }
 
+    /// Hands jobs an operator re-drove or remapped to the scheduler (no-op for finished ones).
+    func resume(_ ids: [String]) {
+        let jobs: [JobState] = store.read { s in ids.compactMap { s.jobs[$0] }.filter { !$0.isFinished } }
+        scheduler.withLock { s in for job in jobs { Self.admit(job, into: &s) } }
+        wake.signal()
+    }
+
     func stop() {
         let wasStarted = scheduler.withLock { s -> Bool in
             s.stopping = true

@@ -8,8 +8,12 @@ public enum LogEvent: Sendable, Equatable {
     case routed(RoutedEvent)
     case attemptStarted(AttemptStarted)
     case attemptFinished(AttemptFinished)
+    /// An operator sent a failed or dead job back to work (`replay --redrive`).
+    case requeued(JobRequeued)
+    /// Today's routes planned jobs for an event already routed (`replay --remap`).
+    case remapped(RoutedEvent)
 
-    enum Kind: UInt8 { case received = 1, routed = 2, attemptStarted = 3, attemptFinished = 4 }
+    enum Kind: UInt8 { case received = 1, routed = 2, attemptStarted = 3, attemptFinished = 4, requeued = 5, remapped = 6 }
 
     public func encoded() -> [UInt8] {
         var w = BinaryWriter(capacity: 256)
@@ -19,10 +23,14 @@ public enum LogEvent: Sendable, Equatable {
             w.string(e.source); w.string(e.eventID); w.optionalString(e.eventType); w.i64(e.receivedAt)
             w.u8(e.signedAt == nil ? 0 : 1); w.i64(e.signedAt ?? 0)
             w.optionalString(e.contentType); w.blob(e.body)
-        case .routed(let e):
-            w.u8(Kind.routed.rawValue); w.u8(1)
+        case .routed(let e), .remapped(let e):
+            if case .routed = self { w.u8(Kind.routed.rawValue) } else { w.u8(Kind.remapped.rawValue) }
+            w.u8(1)
             w.u64(e.eventOffset); w.string(e.source); w.string(e.eventID); w.i64(e.routedAt)
             w.blob(JobPlanCoding.encode(e.jobs))
+        case .requeued(let e):
+            w.u8(Kind.requeued.rawValue); w.u8(1)
+            w.string(e.jobID); w.i64(e.at); w.string(e.reason)
         case .attemptStarted(let e):
             w.u8(Kind.attemptStarted.rawValue); w.u8(1)
             w.string(e.jobID); w.i64(Int64(e.step)); w.i64(Int64(e.attempt)); w.i64(e.at)
@@ -55,10 +63,13 @@ public enum LogEvent: Sendable, Equatable {
             let body = try r.blob()
             return .received(ReceivedEvent(source: source, eventID: id, eventType: type, receivedAt: receivedAt,
                                            signedAt: hasSignedAt ? signedAt : nil, contentType: contentType, body: body))
-        case .routed:
+        case .routed, .remapped:
             let offset = try r.u64(), source = try r.string(), id = try r.string(), at = try r.i64()
             let jobs = try JobPlanCoding.decode(try r.blob())
-            return .routed(RoutedEvent(eventOffset: offset, source: source, eventID: id, jobs: jobs, routedAt: at))
+            let event = RoutedEvent(eventOffset: offset, source: source, eventID: id, jobs: jobs, routedAt: at)
+            return kind == .routed ? .routed(event) : .remapped(event)
+        case .requeued:
+            return .requeued(JobRequeued(jobID: try r.string(), at: try r.i64(), reason: try r.string()))
         case .attemptStarted:
             return .attemptStarted(AttemptStarted(jobID: try r.string(), step: Int(try r.i64()), attempt: Int(try r.i64()), at: try r.i64()))
         case .attemptFinished:

@@ -44,6 +44,18 @@ public struct GatewayState: Sendable {
                 jobs[plan.id] = job
                 if !job.isFinished { openJobs.insert(plan.id) }
             }
+        case .remapped(let e):
+            history[e.eventOffset]?.append(offset)
+            for plan in e.jobs where jobs[plan.id] == nil {
+                let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
+                jobs[plan.id] = job
+                if !job.isFinished { openJobs.insert(plan.id) }
+            }
+        case .requeued(let e):
+            guard jobs[e.jobID]?.isFinished == true else { return }
+            jobs[e.jobID]?.requeued(e)
+            if jobs[e.jobID]?.isFinished == false { openJobs.insert(e.jobID) }
+            if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }
         case .attemptStarted(let e):
             jobs[e.jobID]?.started(e)
             if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }

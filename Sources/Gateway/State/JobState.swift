@@ -40,6 +40,14 @@ public struct JobState: Sendable, Equatable {
         if plan.actions.isEmpty { status = .succeeded }
     }
 
+    mutating func requeued(_ e: JobRequeued) {
+        guard status == .failed || status == .dead else { return }
+        status = .pending
+        attempts = 0
+        stepStartedAt = nil
+        dueAt = e.at
+    }
+
     mutating func started(_ e: AttemptStarted) {
         guard e.step == step else { return }
         attempts = e.attempt
