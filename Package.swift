@@ -30,6 +30,8 @@ let package = Package(
         // Benchmark drivers (bench/): built in release by the bench scripts, not by the tests.
         .executableTarget(name: "connector-bench", dependencies: ["Connectors", "Simulators", "Routing"],
                           path: "bench/ConnectorBench", swiftSettings: strict),
+        .executableTarget(name: "fold-bench", dependencies: ["Gateway", "EventLog"],
+                          path: "bench/FoldBench", swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1", "Sockets", "TestSupport"], swiftSettings: strict),

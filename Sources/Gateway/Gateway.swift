@@ -79,9 +79,11 @@ public final class Gateway: Sendable {
     /// decoded stops the start: guessing past it could lose or double work.
     static func fold(_ log: any LogStore) throws -> GatewayState {
         var state = GatewayState()
+        // Roughly half the records are `received` ones; over-reserving costs little.
+        state.reserve(events: (log as? FileLog).map { $0.recovery.records / 2 } ?? 0)
         try log.read(from: 0) { record in
             do {
-                state.apply(try LogEvent.decode(record.payload), at: record.offset)
+                state.apply(try LogEvent.decode(record.payload, withBody: false), at: record.offset)
             } catch {
                 throw ConfigurationError("log record at offset \(record.offset) cannot be decoded: \(error)")
             }

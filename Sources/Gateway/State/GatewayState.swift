@@ -20,6 +20,14 @@ public struct GatewayState: Sendable {
 
     public init() {}
 
+    /// Sizes the indexes for about `events` received events, so a restart's fold does not
+    /// rehash them over and over as they grow.
+    public mutating func reserve(events: Int) {
+        seen.reserveCapacity(events)
+        history.reserveCapacity(events)
+        byEventID.reserveCapacity(events)
+    }
+
     public func contains(_ key: DedupeKey) -> Bool { seen[key] != nil }
 
     public mutating func apply(_ event: LogEvent, at offset: UInt64) {
