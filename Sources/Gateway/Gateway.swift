@@ -18,6 +18,8 @@ public final class Gateway: Sendable {
     let store: EventStore
     let intake: WebhookIntake
     let engine: ActionEngine
+    /// The operator endpoints' token digest, log tail, rates and event index.
+    let operatorServices: OperatorServices
     let startedAt = Clock.unixSeconds()
     private let serverBox = Mutex<HTTPServer?>(nil)
     private let ready = Atomic<Bool>(false)
@@ -51,6 +53,7 @@ public final class Gateway: Sendable {
                                                ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
         let connectorSettings = try connectors ?? ConnectorSettingsResolver.resolve(configuration.apis, secrets: secrets)
         store = EventStore(log: log, recovered: folded)
+        operatorServices = try OperatorServices(configuration: configuration, secrets: secrets, store: store, logger: logger)
         let router = EventRouter(rules: catalog.sources.mapValues(\.rules))
         let engine = ActionEngine(store: store, router: router, connectors: ConnectorSet(settings: connectorSettings),
                                   policy: configuration.actions.policy, logger: logger)
@@ -108,6 +111,7 @@ public final class Gateway: Sendable {
             guard let self else { return responder.respond(.text(.serviceUnavailable)) }
             OperatorRouter(gateway: self).route(request, responder)
         }
+        operatorServices.start()
         engine.start()
         let bound = try server.start()
         serverBox.withLock { $0 = server }
@@ -122,6 +126,7 @@ public final class Gateway: Sendable {
         logger.info("shutting down: draining connections", [("grace_seconds", "\(configuration.shutdownGraceSeconds)")])
         server?.shutdown(grace: configuration.shutdownGraceSeconds)
         engine.stop()
+        operatorServices.stop()
         log.close()
         dataDirectory.release()
         logger.info("stopped; log flushed", [("durable_end", "\(log.durableEnd)")])

@@ -22,6 +22,9 @@ public struct GatewayConfiguration: Sendable, Codable {
     public var shutdownGraceSeconds: Double = 10
     public var apis = APISettings()
     public var actions = ActionSettings()
+    /// Bearer token for the operator endpoints (`/status`, `/metrics`, `/events`...): a
+    /// reference, never a value. Unset: those endpoints answer loopback peers only.
+    public var operatorToken: SecretReference?
 
     public struct LogSettings: Sendable, Codable {
         /// `fdatasync` (default), `fsync`, or `none` (benchmarks of the rest only: acknowledgements are then not durable).
@@ -39,6 +42,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms"
         case maxConnections = "max_connections", devSecrets = "dev_secrets"
         case shutdownGraceSeconds = "shutdown_grace_seconds"
+        case operatorToken = "operator_token"
     }
 
     /// Reads a config file over the defaults: absent keys keep their default values, and

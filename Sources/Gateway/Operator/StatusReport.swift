@@ -5,7 +5,7 @@ import HTTP1
 /// The `GET /status` document, built from the owners of each figure at the moment asked.
 struct StatusReport {
     /// Jobs by the API of the action they are at (or ended on), with the last error seen.
-    static func apis(_ state: GatewayState) -> JSONValue {
+    static func apis(_ state: borrowing GatewayState) -> JSONValue {
         struct Tally { var counts: [String: Int64] = [:]; var lastError: String?; var lastErrorAt: Int64 = 0; var oldestPending: Int64? }
         var tallies: [String: Tally] = [:]
         for job in state.jobs.values {
@@ -36,10 +36,24 @@ struct StatusReport {
         return .object(out)
     }
 
+    /// The last hour per minute, oldest first: what the status page charts.
+    static func rates(_ history: RateHistory, now: Int64) -> JSONValue {
+        let series = history.series(now: now)
+        return .object([
+            "minutes": .int(Int64(series.count)),
+            "first_minute_at": .string(Clock.iso8601(milliseconds: (series.first?.minute ?? 0) * 60_000)),
+            "accepted_per_minute": .array(series.map { .int(Int64($0.accepted)) }),
+            "action_successes_per_minute": .array(series.map { .int(Int64($0.succeeded)) }),
+            "action_failures_per_minute": .array(series.map { .int(Int64($0.failed)) }),
+        ])
+    }
+
     static func build(gateway: Gateway) -> JSONValue {
+        gateway.operatorServices.tail.catchUp()
+        let now = Clock.unixMilliseconds()
         let http = gateway.server?.counters.snapshot()
         let log = gateway.log.stats()
-        let folded = gateway.store.snapshot()
+        let folded = StateFigures.read(gateway.store)
         let refused = gateway.intake.counters.snapshot()
         var sources: [String: JSONValue] = [:]
         for name in gateway.catalog.sources.keys.sorted() {
@@ -75,10 +89,14 @@ struct StatusReport {
             ]),
             "events": .object([
                 "applied": .int(Int64(folded.eventsApplied)),
-                "unique": .int(Int64(folded.seen.count)),
+                "unique": .int(Int64(folded.unique)),
             ]),
             "sources": .object(sources),
-            "apis": apis(folded),
+            "apis": folded.apis,
+            "jobs": .object(Dictionary(uniqueKeysWithValues: folded.jobCounts.map { ($0.state, JSONValue.int(Int64($0.count))) })),
+            "oldest_pending_age_seconds": PendingAge.oldestSeconds(eventOffset: folded.oldestOpenEventOffset, store: gateway.store, now: now).map(JSONValue.int) ?? .null,
+            "rates": rates(gateway.operatorServices.rates, now: now),
+            "operator_auth": .string(gateway.operatorServices.authMode),
         ])
     }
 }

@@ -1,0 +1,67 @@
+import Synchronization
+
+/// The `received` offsets of every accepted event in log order (oldest first): what
+/// `GET /events` walks backwards. Seeded once from the fold, then extended by `LogTail` as
+/// new events are folded, so a search never sorts the whole history. Also keeps the jobs
+/// that were planned for an event after its `routed` record (`remapped`): rare, so a small
+/// map, and what a search needs to derive such an event's state without reading its history.
+final class EventIndex: Sendable {
+    private struct Contents {
+        var offsets: [UInt64] = []
+        var laterJobs: [UInt64: [String]] = [:]
+    }
+
+    private let contents = Mutex(Contents())
+
+    /// Replaces the contents: `sorted` ascending offsets and the jobs planned after routing.
+    func seed(_ sorted: [UInt64], laterJobs: [UInt64: [String]]) {
+        contents.withLock { $0 = Contents(offsets: sorted, laterJobs: laterJobs) }
+    }
+
+    /// Appends offsets newer than any held (the tail reads the log in order).
+    func append(_ newer: [UInt64]) {
+        guard !newer.isEmpty else { return }
+        contents.withLock { c in
+            for offset in newer where c.offsets.last.map({ offset > $0 }) ?? true { c.offsets.append(offset) }
+        }
+    }
+
+    func addLaterJobs(_ ids: [String], event offset: UInt64) {
+        guard !ids.isEmpty else { return }
+        contents.withLock { $0.laterJobs[offset, default: []].append(contentsOf: ids) }
+    }
+
+    /// A copy of the offsets (copy-on-write: cheap until the next append).
+    func snapshot() -> [UInt64] { contents.withLock { $0.offsets } }
+
+    func laterJobs(_ events: some Sequence<UInt64>) -> [UInt64: [String]] {
+        contents.withLock { c in
+            var found: [UInt64: [String]] = [:]
+            for offset in events { if let ids = c.laterJobs[offset] { found[offset] = ids } }
+            return found
+        }
+    }
+
+    /// Whether `id` has the form the router gives the jobs of an event's `routed` record,
+    /// `job_<event offset>_<rule position>` (see `EventRouter`). Any other job of the event
+    /// was planned later and is kept in `laterJobs`; should the router's form ever change,
+    /// every job lands there: more memory, never a wrong state.
+    static func isRoutedJobID(_ id: String, eventOffset: UInt64) -> Bool {
+        var bytes = id.utf8[...]
+        guard bytes.starts(with: "job_".utf8) else { return false }
+        bytes = bytes.dropFirst(4)
+        var value: UInt64 = 0
+        var digits = 0
+        while let b = bytes.first, b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
+            let (times, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times.addingReportingOverflow(UInt64(b - UInt8(ascii: "0")))
+            guard !o1, !o2 else { return false }
+            value = sum
+            digits += 1
+            bytes = bytes.dropFirst()
+        }
+        guard digits > 0, value == eventOffset, bytes.first == UInt8(ascii: "_") else { return false }
+        bytes = bytes.dropFirst()
+        return !bytes.isEmpty && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+}

@@ -1,0 +1,99 @@
+import EventLog
+import Synchronization
+
+/// Follows the log behind the fold, off the request path, and keeps what the operator
+/// endpoints need that the fold does not: finished attempts counted by API and outcome
+/// (`gatehouse_actions_total`), the per-minute rates of the status page, and the ordered
+/// list of received events that `GET /events` walks. It reads only records the fold has
+/// already applied, so every job an attempt names is known, and it changes nothing on the
+/// intake or engine paths: those stay exactly as fast as before.
+final class LogTail: Sendable {
+    private let store: EventStore
+    private let rates: RateHistory
+    private let index: EventIndex
+    private let progress = Mutex(Progress())
+
+    struct Progress {
+        var primed = false
+        /// The offset to read from next.
+        var next: UInt64 = 0
+        /// Finished attempts since this process started following the log.
+        var actions: [ActionCountKey: Int] = [:]
+        var lastError: String?
+    }
+
+    init(store: EventStore, rates: RateHistory, index: EventIndex) {
+        self.store = store
+        self.rates = rates
+        self.index = index
+    }
+
+    /// Reads every record folded since the last call. Cheap when nothing is new; the first
+    /// call seeds the event index from the fold (one sort) and starts after what it holds.
+    func catchUp() {
+        progress.withLock { p in
+            if !p.primed {
+                let (received, later, last) = store.read { s in
+                    var later: [UInt64: [String]] = [:]
+                    for (id, job) in s.jobs where !EventIndex.isRoutedJobID(id, eventOffset: job.eventOffset) {
+                        later[job.eventOffset, default: []].append(id)
+                    }
+                    return (Array(s.history.keys), later, s.lastOffset)
+                }
+                index.seed(received.sorted(), laterJobs: later)
+                p.next = last.map { $0 + 1 } ?? 0
+                p.primed = true
+            }
+            guard let folded = store.read({ $0.lastOffset }), folded >= p.next else { return }
+            var received: [(offset: UInt64, at: Int64)] = []
+            var finished: [AttemptFinished] = []
+            var remapped: [RoutedEvent] = []
+            var next = p.next
+            do {
+                try store.log.read(from: p.next) { record in
+                    guard record.offset <= folded else { return false }
+                    next = record.offset + 1
+                    switch record.payload.first {
+                    case LogEvent.Kind.received.rawValue:
+                        if case .received(let e)? = try? LogEvent.decode(record.payload, withBody: false) {
+                            received.append((record.offset, e.receivedAt))
+                        }
+                    case LogEvent.Kind.attemptFinished.rawValue:
+                        if case .attemptFinished(let e)? = try? LogEvent.decode(record.payload) { finished.append(e) }
+                    case LogEvent.Kind.remapped.rawValue:
+                        if case .remapped(let e)? = try? LogEvent.decode(record.payload) { remapped.append(e) }
+                    default:
+                        break
+                    }
+                    return true
+                }
+                p.lastError = nil
+            } catch {
+                p.lastError = "\(error)"
+            }
+            p.next = next
+            // Only the first copy of a key is an accepted event (the fold's rule), and an
+            // attempt's API is the one of the action it ran, from the job's plan.
+            let (accepted, apis) = store.read { s in
+                (received.filter { s.history[$0.offset] != nil },
+                 finished.map { e -> String in
+                     guard let actions = s.jobs[e.jobID]?.plan.actions, actions.indices.contains(e.step) else { return "unknown" }
+                     return actions[e.step].api
+                 })
+            }
+            index.append(accepted.map(\.offset))
+            for e in remapped { index.addLaterJobs(e.jobs.map(\.id).filter { !EventIndex.isRoutedJobID($0, eventOffset: e.eventOffset) }, event: e.eventOffset) }
+            for event in accepted { rates.add(.accepted, at: event.at) }
+            for (attempt, api) in zip(finished, apis) {
+                p.actions[ActionCountKey(api: api, status: ActionCountKey.status(of: attempt.outcome)), default: 0] += 1
+                if case .succeeded = attempt.outcome { rates.add(.succeeded, at: attempt.at) } else { rates.add(.failed, at: attempt.at) }
+            }
+        }
+    }
+
+    /// Finished attempts by API and outcome since the gateway started.
+    func actionCounts() -> [ActionCountKey: Int] { progress.withLock { $0.actions } }
+
+    /// Why the last catch-up stopped early (a damaged record), if it did.
+    var lastError: String? { progress.withLock { $0.lastError } }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Signing
+import Synchronization
+
+/// What the operator endpoints keep between requests: the digest of the operator token
+/// (never the token), the log tail with its counters, rates and event index, and the
+/// thread that keeps the tail current every couple of seconds.
+final class OperatorServices: Sendable {
+    static let tickSeconds = 2
+
+    /// SHA-256 of `operator_token`, or nil when none is configured (loopback peers only).
+    let tokenDigest: [UInt8]?
+    let rates = RateHistory()
+    let index = EventIndex()
+    let tail: LogTail
+    private let running = Mutex<(started: Bool, stopping: Bool)>((false, false))
+    private let wake = DispatchSemaphore(value: 0)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    /// Resolves `operator_token`. A reference with no value stops the start when
+    /// development secrets are off (as a source's secret would), otherwise it is reported
+    /// and the endpoints stay loopback-only. Messages name the reference, never a value.
+    init(configuration: GatewayConfiguration, secrets: SecretResolver, store: EventStore, logger: Logger) throws {
+        if let reference = configuration.operatorToken {
+            if let token = try secrets.resolve(reference) {
+                tokenDigest = SHA256Digest.hash(Array(token.utf8))
+                logger.info("operator endpoints require a bearer token", [("token_from", reference.description)])
+            } else if configuration.devSecrets {
+                tokenDigest = nil
+                logger.warning("operator_token has no value; operator endpoints answer loopback peers only",
+                               [("looked_in", reference.description)])
+            } else {
+                throw ConfigurationError("operator_token: no value found in \(reference)")
+            }
+        } else {
+            tokenDigest = nil
+        }
+        tail = LogTail(store: store, rates: rates, index: index)
+    }
+
+    var authMode: String { tokenDigest == nil ? "loopback_only" : "bearer_token" }
+
+    func start() {
+        let first = running.withLock { r -> Bool in
+            guard !r.started else { return false }
+            r.started = true
+            return true
+        }
+        guard first else { return }
+        let thread = Thread { [self] in
+            while true {
+                tail.catchUp()
+                _ = wake.wait(timeout: .now() + .seconds(Self.tickSeconds))
+                if running.withLock({ $0.stopping }) { break }
+            }
+            stopped.signal()
+        }
+        thread.name = "operator-tail"
+        thread.start()
+    }
+
+    /// Stops the thread before the log closes (it reads the log).
+    func stop() {
+        let mustWait = running.withLock { r -> Bool in
+            defer { r.stopping = true }
+            return r.started && !r.stopping
+        }
+        guard mustWait else { return }
+        wake.signal()
+        stopped.wait()
+    }
+}
