@@ -14,6 +14,8 @@ enum ServeCommand: Command {
     requests, flushes the log and exits 0. With no flags it runs on the embedded default:
     127.0.0.1:8080, ./data, ./routes, development secrets generated when none are set, and
     the four APIs stood in by built-in simulators on loopback (apis.simulate).
+    Under systemd (Type=notify, $NOTIFY_SOCKET set) it sends READY=1 once listening and
+    STOPPING=1 when a stop begins.
 
     \(ConfigurationFlags.help)
     """
@@ -35,9 +37,12 @@ enum ServeCommand: Command {
         var simulators: (SimulatorFleet, ConnectorSettings)?
         if configuration.apis.simulate { simulators = try SimulatedAPIs.start(logger: logger) }
         let gateway = try Gateway(configuration: configuration, logger: logger, connectors: simulators?.1)
-        try gateway.start()
+        let bound = try gateway.start()
+        let systemd = SystemdNotifier(logger: logger)
+        systemd.ready(status: "listening on \(bound)")
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
+        systemd.stopping()
         gateway.shutdown()
         simulators?.0.shutdown()
         return 0

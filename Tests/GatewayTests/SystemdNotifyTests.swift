@@ -1,0 +1,142 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `Type=notify` without systemd: the test plays systemd's part, binding the datagram socket
+/// that `$NOTIFY_SOCKET` names, and runs the real `gatehouse serve` binary against it.
+final class SystemdNotifyTests: XCTestCase {
+    func testReadyAfterListeningAndStoppingOnSIGTERMOverPathSocket() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let socketPath = harness.root.appendingPathComponent("notify.sock").path
+        let listener = try NotifyListener(address: socketPath)
+        try assertReadyAndStopping(harness: harness, listener: listener, notifySocket: socketPath)
+    }
+
+    func testAbstractNotifySocket() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let name = "@gatehouse-test-\(UUID().uuidString.prefix(12))"
+        let listener = try NotifyListener(address: name)
+        try assertReadyAndStopping(harness: harness, listener: listener, notifySocket: name)
+    }
+
+    /// A socket that is not there must cost nothing: the gateway serves and stops as usual.
+    func testMissingNotifySocketDoesNotStopTheGateway() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let port = try GatehouseBinary.freePort()
+        let missing = harness.root.appendingPathComponent("no-such-dir/notify.sock").path
+        let (process, stderr) = try launch(harness: harness, port: port, notifySocket: missing)
+        try GatehouseBinary.waitUntilReady(port: port)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit)
+        XCTAssertEqual(process.terminationStatus, 0, "exit status with an unreachable NOTIFY_SOCKET; stderr:\n\(Self.tail(stderr))")
+        XCTAssertTrue(Self.tail(stderr).contains("systemd notification not sent"), "the failed send should be logged as a warning")
+    }
+
+    // MARK: - Helpers
+
+    private func assertReadyAndStopping(harness: GatewayHarness, listener: NotifyListener, notifySocket: String,
+                                        file: StaticString = #filePath, line: UInt = #line) throws {
+        let port = try GatehouseBinary.freePort()
+        let (process, stderr) = try launch(harness: harness, port: port, notifySocket: notifySocket)
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+
+        let beforeReady = listener.receive(until: "READY=1", timeout: 30)
+        guard let ready = beforeReady.last, ready.contains("READY=1") else {
+            return XCTFail("no READY=1 within 30 s (got \(beforeReady)); stderr:\n\(Self.tail(stderr))", file: file, line: line)
+        }
+        // READY=1 promises a bound, serving port: the very first request must be answered.
+        let client = try RawClient(port: port, timeoutSeconds: 2)
+        XCTAssertEqual(client.request("GET", "/readyz")?.status, 200, "port not answering when READY=1 arrived", file: file, line: line)
+        XCTAssertTrue(ready.split(separator: "\n").contains("STATUS=listening on 127.0.0.1:\(port)"),
+                      "READY datagram should carry the listening address: \(ready)", file: file, line: line)
+        XCTAssertFalse(beforeReady.contains { $0.contains("STOPPING=1") }, file: file, line: line)
+
+        kill(process.processIdentifier, SIGTERM)
+        let afterTerm = listener.receive(until: "STOPPING=1", timeout: 15)
+        XCTAssertTrue(afterTerm.last?.contains("STOPPING=1") ?? false,
+                      "no STOPPING=1 after SIGTERM (got \(afterTerm)); stderr:\n\(Self.tail(stderr))", file: file, line: line)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit, file: file, line: line)
+        XCTAssertEqual(process.terminationStatus, 0, "SIGTERM should drain and exit 0; stderr:\n\(Self.tail(stderr))", file: file, line: line)
+    }
+
+    /// Starts `gatehouse serve` on the harness folders with NOTIFY_SOCKET set (always set here,
+    /// so a NOTIFY_SOCKET of the test runner's own environment never leaks into the child).
+    private func launch(harness: GatewayHarness, port: UInt16, notifySocket: String) throws -> (Process, URL) {
+        let stderr = harness.root.appendingPathComponent("serve-\(port).stderr")
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        let process = Process()
+        process.executableURL = try GatehouseBinary.locate()
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", harness.data, "--routes", harness.routes]
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in harness.environment { env[k] = v }
+        env["NOTIFY_SOCKET"] = notifySocket
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        try process.run()
+        return (process, stderr)
+    }
+
+    private static func tail(_ file: URL) -> String {
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(20).joined(separator: "\n")
+    }
+}
+
+/// A unix datagram socket standing in for systemd's notification socket: a file path, or an
+/// abstract name written `@name`.
+final class NotifyListener {
+    private let fd: Int32
+    private let path: String?
+
+    init(address: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw HarnessError("socket failed: errno \(errno)") }
+        var bytes = Array(address.utf8)
+        let abstract = bytes.first == UInt8(ascii: "@")
+        if abstract { bytes[0] = 0 }
+        path = abstract ? nil : address
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { throw HarnessError("socket address too long: \(address)") }
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes) }
+        let length = MemoryLayout<sockaddr_un>.offset(of: \sockaddr_un.sun_path)! + bytes.count + (abstract ? 0 : 1)
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(length)) }
+        }
+        guard bound == 0 else {
+            let code = errno
+            close(fd)
+            throw HarnessError("bind \(address) failed: errno \(code)")
+        }
+    }
+
+    deinit {
+        close(fd)
+        if let path { unlink(path) }
+    }
+
+    /// Every datagram received until one contains `needle` (it is the last element) or the
+    /// timeout passes.
+    func receive(until needle: String, timeout: TimeInterval) -> [String] {
+        var messages: [String] = []
+        let deadline = Date().addingTimeInterval(timeout)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let remaining = Int32(max(1, min(1000, deadline.timeIntervalSinceNow * 1000)))
+            guard poll(&poller, 1, remaining) > 0 else { continue }
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            guard n > 0 else { continue }
+            let message = String(decoding: buffer[0..<n], as: UTF8.self)
+            messages.append(message)
+            if message.contains(needle) { break }
+        }
+        return messages
+    }
+}
