@@ -47,6 +47,9 @@ final class OperatorServices: Sendable {
             return true
         }
         guard first else { return }
+        // Prime the tail now, before the listener opens: it then counts every event from the
+        // first one this process accepts, however late its thread gets scheduled.
+        tail.catchUp()
         let thread = Thread { [self] in
             while true {
                 tail.catchUp()
