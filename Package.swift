@@ -24,12 +24,15 @@ let package = Package(
         .target(name: "Routing", dependencies: [], swiftSettings: strict),
         .target(name: "Simulators", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["Routing"], swiftSettings: strict),
-        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors"], swiftSettings: strict),
+        .target(name: "Notify", dependencies: ["Routing", "Signing"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors", "Notify"], swiftSettings: strict),
         .executableTarget(name: "gatehouse", dependencies: ["Gateway", "Connectors", "Routing", "Simulators"], swiftSettings: strict),
 
         // Benchmark drivers (bench/): built in release by the bench scripts, not by the tests.
         .executableTarget(name: "connector-bench", dependencies: ["Connectors", "Simulators", "Routing"],
                           path: "bench/ConnectorBench", swiftSettings: strict),
+        .executableTarget(name: "notify-bench", dependencies: ["Notify", "HTTP1", "Sockets", "Routing"],
+                          path: "bench/NotifyBench", swiftSettings: strict),
         .executableTarget(name: "fold-bench", dependencies: ["Gateway", "EventLog"],
                           path: "bench/FoldBench", swiftSettings: strict),
 
@@ -39,7 +42,8 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: strict),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Simulators", "Routing"], swiftSettings: strict),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTP1", "Sockets", "TestSupport", "Signing", "Routing"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"], swiftSettings: strict),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "EventLog", "Signing", "Routing", "Connectors", "Simulators", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "EventLog", "Signing", "Routing", "Connectors", "Simulators", "Notify", "TestSupport"], swiftSettings: strict),
     ]
 )

@@ -2,6 +2,7 @@ import Connectors
 import EventLog
 import Foundation
 import HTTP1
+import Notify
 import Sockets
 import Synchronization
 
@@ -18,6 +19,7 @@ public final class Gateway: Sendable {
     let store: EventStore
     let intake: WebhookIntake
     let engine: ActionEngine
+    let notifier: Notifier
     /// The operator endpoints' token digest, log tail, rates and event index.
     let operatorServices: OperatorServices
     let startedAt = Clock.unixSeconds()
@@ -55,10 +57,22 @@ public final class Gateway: Sendable {
         store = EventStore(log: log, recovered: folded)
         operatorServices = try OperatorServices(configuration: configuration, secrets: secrets, store: store, logger: logger)
         let router = EventRouter(rules: catalog.sources.mapValues(\.rules))
+        let subscribers = try SubscriberKeys.resolve(configuration.subscribers, secrets: secrets,
+                                                     devSecretsDirectory: configuration.devSecrets ? dataDirectory.devSecretsPath : nil,
+                                                     logger: logger)
+        do { try Notifier.validate(subscribers.map(\.config), allowPrivateAddresses: configuration.allowPrivateSubscribers) } catch {
+            throw ConfigurationError("\(error) (allow_private_subscribers permits loopback and private addresses)")
+        }
+        let notifier = Notifier(subscribers: subscribers, journal: LogDeliveryJournal(store: store),
+                                allowPrivateAddresses: configuration.allowPrivateSubscribers) { message in logger.warning(message) }
+        self.notifier = notifier
         let engine = ActionEngine(store: store, router: router, connectors: ConnectorSet(settings: connectorSettings),
-                                  policy: configuration.actions.policy, logger: logger)
+                                  policy: configuration.actions.policy, logger: logger) { job, finished in
+            if let notification = NotificationFactory.outcome(job, finished) { notifier.publish(notification, to: job.plan.notify) }
+        }
         self.engine = engine
         intake = WebhookIntake(catalog: catalog, store: store, logger: logger) { event, offset in
+            notifier.publish(NotificationFactory.received(event))
             engine.route(event, offset: offset)
         }
     }
@@ -112,6 +126,7 @@ public final class Gateway: Sendable {
             OperatorRouter(gateway: self).route(request, responder)
         }
         operatorServices.start()
+        notifier.start()
         engine.start()
         let bound = try server.start()
         serverBox.withLock { $0 = server }
@@ -126,6 +141,7 @@ public final class Gateway: Sendable {
         logger.info("shutting down: draining connections", [("grace_seconds", "\(configuration.shutdownGraceSeconds)")])
         server?.shutdown(grace: configuration.shutdownGraceSeconds)
         engine.stop()
+        notifier.stop()
         operatorServices.stop()
         log.close()
         dataDirectory.release()

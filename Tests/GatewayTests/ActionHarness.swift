@@ -18,7 +18,10 @@ final class ActionHarness {
 
     var data: String { root.appendingPathComponent("data").path }
     var routes: String { root.appendingPathComponent("routes").path }
-    var environment: [String: String] { ["YUNOJUNO_WEBHOOK_SECRET": Self.yunojunoSecret, "SIGNUP_FORM_SECRET": Self.formSecret] }
+    var extraEnvironment: [String: String] = [:]
+    var environment: [String: String] {
+        ["YUNOJUNO_WEBHOOK_SECRET": Self.yunojunoSecret, "SIGNUP_FORM_SECRET": Self.formSecret].merging(extraEnvironment) { $1 }
+    }
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-actions-\(UUID().uuidString)")
@@ -41,7 +44,7 @@ final class ActionHarness {
             growcrm: APIEndpoint(baseURL: fleet.baseURL(for: .growcrm), timeoutSeconds: 2, concurrency: 4, auth: .bearer(token: dev.growcrmAPIKey)))
     }
 
-    func start(schedule: [Double] = [0.2, 0.2, 0.2]) throws {
+    func start(schedule: [Double] = [0.2, 0.2, 0.2], configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {
         var c = GatewayConfiguration()
         c.listen = "127.0.0.1:0"
         c.data = data
@@ -51,6 +54,7 @@ final class ActionHarness {
         c.shutdownGraceSeconds = 2
         c.actions.retryScheduleSeconds = schedule
         c.actions.jitter = 0
+        configure(&c)
         let gateway = try Gateway(configuration: c, secrets: SecretResolver(environment: environment),
                                   logger: Logger(minimum: .error), connectors: connectorSettings())
         port = try gateway.start().port

@@ -14,6 +14,8 @@ final class ActionEngine: Sendable {
     private let connectors: ConnectorSet
     private let policy: RetryPolicy
     private let logger: Logger
+    /// Told of every recorded outcome (after it is durable): the gateway's notifications.
+    private let onOutcome: @Sendable (JobState, AttemptFinished) -> Void
     private let scheduler = Mutex(SchedulerState())
     private let wake = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
@@ -31,7 +33,9 @@ final class ActionEngine: Sendable {
         var started = false
     }
 
-    init(store: EventStore, router: EventRouter, connectors: ConnectorSet, policy: RetryPolicy, logger: Logger) {
+    init(store: EventStore, router: EventRouter, connectors: ConnectorSet, policy: RetryPolicy, logger: Logger,
+         onOutcome: @escaping @Sendable (JobState, AttemptFinished) -> Void = { _, _ in }) {
+        self.onOutcome = onOutcome
         self.store = store
         self.router = router
         self.connectors = connectors
@@ -239,6 +243,7 @@ final class ActionEngine: Sendable {
                 reschedule(job.plan.id, at: Clock.unixMilliseconds() + 1000)
                 return
             }
+            onOutcome(job, finished)
             switch outcome {
             case .succeeded, .retrying:
                 let next = store.read { $0.jobs[job.plan.id] }

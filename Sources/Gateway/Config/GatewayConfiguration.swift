@@ -21,6 +21,10 @@ public struct GatewayConfiguration: Sendable, Codable {
     /// How long `shutdown` waits for in-flight requests.
     public var shutdownGraceSeconds: Double = 10
     public var apis = APISettings()
+    /// Who is told about events and action outcomes (signed, Standard Webhooks style).
+    public var subscribers: [SubscriberSettings] = []
+    /// Lets subscriber URLs point at loopback or private addresses (tests, private networks).
+    public var allowPrivateSubscribers = false
     public var actions = ActionSettings()
     /// Bearer token for the operator endpoints (`/status`, `/metrics`, `/events`...): a
     /// reference, never a value. Unset: those endpoints answer loopback peers only.
@@ -37,7 +41,8 @@ public struct GatewayConfiguration: Sendable, Codable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case listen, data, routes, loops, log, apis, actions
+        case listen, data, routes, loops, log, apis, actions, subscribers
+        case allowPrivateSubscribers = "allow_private_subscribers"
         case maxBodyBytes = "max_body_bytes", maxHeaderBytes = "max_header_bytes"
         case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms"
         case maxConnections = "max_connections", devSecrets = "dev_secrets"

@@ -1,3 +1,4 @@
+import Notify
 import Routing
 
 /// Every state change of the gateway, as written to the log. The in-memory state is a fold
@@ -12,8 +13,10 @@ public enum LogEvent: Sendable, Equatable {
     case requeued(JobRequeued)
     /// Today's routes planned jobs for an event already routed (`replay --remap`).
     case remapped(RoutedEvent)
+    /// A step of an outbound notification's delivery (see the Notify module's own layout).
+    case delivery(DeliveryEvent)
 
-    enum Kind: UInt8 { case received = 1, routed = 2, attemptStarted = 3, attemptFinished = 4, requeued = 5, remapped = 6 }
+    enum Kind: UInt8 { case received = 1, routed = 2, attemptStarted = 3, attemptFinished = 4, requeued = 5, remapped = 6, delivery = 7 }
 
     public func encoded() -> [UInt8] {
         var w = BinaryWriter(capacity: 256)
@@ -31,6 +34,9 @@ public enum LogEvent: Sendable, Equatable {
         case .requeued(let e):
             w.u8(Kind.requeued.rawValue); w.u8(1)
             w.string(e.jobID); w.i64(e.at); w.string(e.reason)
+        case .delivery(let e):
+            w.u8(Kind.delivery.rawValue); w.u8(1)
+            w.blob(e.encoded())
         case .attemptStarted(let e):
             w.u8(Kind.attemptStarted.rawValue); w.u8(1)
             w.string(e.jobID); w.i64(Int64(e.step)); w.i64(Int64(e.attempt)); w.i64(e.at)
@@ -72,6 +78,8 @@ public enum LogEvent: Sendable, Equatable {
             return kind == .routed ? .routed(event) : .remapped(event)
         case .requeued:
             return .requeued(JobRequeued(jobID: try r.string(), at: try r.i64(), reason: try r.string()))
+        case .delivery:
+            do { return .delivery(try DeliveryEvent.decode(try r.blob())) } catch { throw .truncated }
         case .attemptStarted:
             return .attemptStarted(AttemptStarted(jobID: try r.string(), step: Int(try r.i64()), attempt: Int(try r.i64()), at: try r.i64()))
         case .attemptFinished:

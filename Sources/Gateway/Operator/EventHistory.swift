@@ -55,6 +55,9 @@ enum EventHistory {
                                                                                "operation": .string($0.operation)]) })])
                     }),
                 ]))
+            case .delivery(let d):
+                history.append(DeliveryHistory.item(d, offset: offset))
+                continue
             case .requeued(let e):
                 var item: [String: JSONValue] = ["kind": .string("requeued"), "job": .string(e.jobID),
                                                  "at": .string(Clock.iso8601(milliseconds: e.at)), "offset": .int(Int64(offset)),

@@ -1,3 +1,5 @@
+import Notify
+
 /// The gateway's state as a fold over the log: replaying the same events always yields the
 /// same state, which is how a restart (or a crash) rebuilds it.
 public struct GatewayState: Sendable {
@@ -17,6 +19,10 @@ public struct GatewayState: Sendable {
     public private(set) var history: [UInt64: [UInt64]] = [:]
     /// Event id to the `received` offsets carrying it (one per source that used the id).
     public private(set) var byEventID: [String: [UInt64]] = [:]
+    /// Outbound notifications and subscriber health, folded by the Notify module's rules.
+    public private(set) var deliveries = DeliveryState()
+    /// Which received event each delivery is about, so its steps join the event's history.
+    private var deliveryOrigin: [String: UInt64] = [:]
 
     public init() {}
 
@@ -64,6 +70,20 @@ public struct GatewayState: Sendable {
             jobs[e.jobID]?.requeued(e)
             if jobs[e.jobID]?.isFinished == false { openJobs.insert(e.jobID) }
             if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }
+        case .delivery(let e):
+            deliveries.apply(e)
+            switch e {
+            case .planned(let id, _, let notification, _):
+                if let source = notification.data[path: "source"]?.scalarText, let eventID = notification.data[path: "event_id"]?.scalarText,
+                   let origin = seen[DedupeKey(source: source, eventID: eventID)] {
+                    deliveryOrigin[id] = origin
+                    history[origin]?.append(offset)
+                }
+            case .attemptStarted(let id, _, _), .attemptFinished(let id, _, _, _, _, _), .redeliveryRequested(let id, _):
+                if let origin = deliveryOrigin[id] { history[origin]?.append(offset) }
+            default:
+                break
+            }
         case .attemptStarted(let e):
             jobs[e.jobID]?.started(e)
             if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }

@@ -1,0 +1,93 @@
+import Foundation
+import Notify
+import XCTest
+
+/// A new notifier built from the journal's recorded bytes resumes every open delivery at its
+/// due time and never sends a delivered one again.
+final class RestartTests: XCTestCase {
+    func testRestartResumesPendingAtItsDueTimeAndNeverResendsDelivered() throws {
+        let failing = Harness.notification(id: "ntf_failsonce")
+        let fine = Harness.notification(id: "ntf_fine")
+        let seen = FirstSeen()
+        let sink = try ScriptedSink { request, _ in
+            let first = request.webhookID == "ntf_failsonce.crm" && !seen.seenBefore(request.webhookID)
+            return .respond(HTTPResponseFactory.status(first ? 500 : 200))
+        }
+        defer { sink.stop() }
+        let subscriber = Harness.subscriber("crm", url: sink.url, schedule: [0, 1.5])
+
+        let journal = MemoryDeliveryJournal()
+        let before = Harness.notifier([subscriber], journal: journal)
+        before.start()
+        before.publish(failing)
+        before.publish(fine)
+        XCTAssertTrue(Harness.wait { journal.state().deliveries["ntf_fine.crm"]?.status == .delivered
+                                     && journal.state().deliveries["ntf_failsonce.crm"]?.lastStatus == 500 })
+        before.stop()
+        let due = try XCTUnwrap(journal.state().deliveries["ntf_failsonce.crm"]?.nextAttemptAt)
+        XCTAssertEqual(sink.count, 2)
+
+        // The "restart": only the recorded bytes survive.
+        let recovered = try MemoryDeliveryJournal(replaying: journal.encodedEvents())
+        XCTAssertEqual(recovered.state().openDeliveryIDs, ["ntf_failsonce.crm"])
+        let after = Harness.notifier([subscriber], journal: recovered)
+        after.start()
+        defer { after.stop() }
+        after.publish(fine)      // already delivered: not planned again
+        XCTAssertTrue(Harness.wait(4) { recovered.state().deliveries["ntf_failsonce.crm"]?.status == .delivered })
+        usleep(200_000)
+        let requests = sink.requests
+        XCTAssertEqual(requests.filter { $0.webhookID == "ntf_fine.crm" }.count, 1, "a delivered notification was sent again")
+        let retries = requests.filter { $0.webhookID == "ntf_failsonce.crm" }
+        XCTAssertEqual(retries.count, 2)
+        XCTAssertGreaterThanOrEqual(retries[1].at, due - 20, "resumed before its due time")
+        XCTAssertEqual(recovered.state().deliveries["ntf_failsonce.crm"]?.attempts, 2)
+    }
+
+    /// A crash between `attemptStarted` and `attemptFinished`: the outcome is unknown, so the
+    /// delivery goes again at once, under the same webhook-id.
+    func testInFlightAtCrashIsSentAgain() throws {
+        let sink = try ScriptedSink()
+        defer { sink.stop() }
+        let n = Harness.notification(id: "ntf_inflight")
+        let now = Harness.nowMs()
+        let crashed: [DeliveryEvent] = [
+            .planned(deliveryID: "ntf_inflight.crm", subscriberID: "crm", notification: n, at: now - 5000),
+            .attemptStarted(deliveryID: "ntf_inflight.crm", attempt: 1, at: now - 4000),
+        ]
+        let journal = try MemoryDeliveryJournal(replaying: crashed.map { $0.encoded() })
+        XCTAssertEqual(journal.state().deliveries["ntf_inflight.crm"]?.status, .inFlight)
+        let notifier = Harness.notifier([Harness.subscriber("crm", url: sink.url)], journal: journal)
+        notifier.start()
+        defer { notifier.stop() }
+        XCTAssertTrue(Harness.wait(2) { journal.state().deliveries["ntf_inflight.crm"]?.status == .delivered })
+        XCTAssertEqual(sink.requests.map(\.webhookID), ["ntf_inflight.crm"])
+        XCTAssertEqual(journal.state().deliveries["ntf_inflight.crm"]?.attempts, 2)
+    }
+
+    /// Disabled and open-circuit subscribers stay so across a restart.
+    func testSubscriberStateSurvivesRestart() throws {
+        let sink = try ScriptedSink()
+        defer { sink.stop() }
+        let n = Harness.notification(id: "ntf_waits")
+        let now = Harness.nowMs()
+        let recorded: [DeliveryEvent] = [
+            .planned(deliveryID: "ntf_waits.crm", subscriberID: "crm", notification: n, at: now),
+            .subscriberDisabled(subscriberID: "crm", reason: "answered 410 Gone", at: now),
+            .planned(deliveryID: "ntf_waits.ops", subscriberID: "ops", notification: n, at: now),
+            .circuitOpened(subscriberID: "ops", at: now, until: now + 700),
+        ]
+        let journal = try MemoryDeliveryJournal(replaying: recorded.map { $0.encoded() })
+        let notifier = Harness.notifier([Harness.subscriber("crm", url: sink.url), Harness.subscriber("ops", url: sink.url)],
+                                        journal: journal)
+        notifier.start()
+        defer { notifier.stop() }
+        usleep(400_000)
+        XCTAssertEqual(sink.count, 0)
+        XCTAssertTrue(Harness.wait(2) { sink.count == 1 })
+        XCTAssertEqual(sink.requests.first?.webhookID, "ntf_waits.ops")
+        XCTAssertGreaterThanOrEqual(sink.requests[0].at, now + 680)
+        notifier.enable(subscriberID: "crm")
+        XCTAssertTrue(Harness.wait(2) { sink.count == 2 })
+    }
+}
