@@ -3,7 +3,7 @@ import Gateway
 
 /// `gatehouse VERB [options]`: a thin shell over the Gateway module.
 enum Verbs {
-    static let all: [any Command.Type] = [ServeCommand.self, CheckCommand.self, ReplayCommand.self, SignCommand.self, StatusCommand.self]
+    static let all: [any Command.Type] = [ServeCommand.self, CheckCommand.self, ReplayCommand.self, RedeliverCommand.self, SignCommand.self, StatusCommand.self]
 }
 
 func printUsage() {

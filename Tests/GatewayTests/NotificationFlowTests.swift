@@ -69,11 +69,16 @@ final class Sink: @unchecked Sendable {
     private var store: [Received] = []
     var received: [Received] { lock.lock(); defer { lock.unlock() }; return store }
 
-    init() throws {
+    /// `delayMilliseconds` holds each answer back, so deliveries stay in flight for a while.
+    init(delayMilliseconds: Int = 0) throws {
         let box = SinkBox()
         server = HTTPServer(configuration: .init(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: 1)) { request, responder in
             box.sink?.keep(Received(headers: request.headers, body: request.body))
-            responder.respond(.text(.ok))
+            if delayMilliseconds > 0 {
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(delayMilliseconds)) { responder.respond(.text(.ok)) }
+            } else {
+                responder.respond(.text(.ok))
+            }
         }
         port = try server.start().port
         box.sink = self
