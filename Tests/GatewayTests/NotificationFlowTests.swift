@@ -5,6 +5,7 @@ import Notify
 import Routing
 import Signing
 import Sockets
+import TestSupport
 import XCTest
 
 /// Subscribers hear about events and action outcomes, signed per Standard Webhooks, with
@@ -44,6 +45,10 @@ final class NotificationFlowTests: XCTestCase {
         XCTAssertNotNil(data[path: "data.result.id"], "the id Grow CRM returned")
         XCTAssertFalse(succeeded.bodyText.contains("dev-growcrm-key"), "a credential leaked into a notification")
 
+        let status = try JSONValue.parse(Array((try RawClient(port: h.port).request("GET", "/status")?.body ?? "").utf8))
+        XCTAssertEqual(status[path: "subscribers.ops.delivered"], .int(2))
+        XCTAssertEqual(status[path: "subscribers.ops.circuit"], .string("closed"))
+        XCTAssertEqual(status[path: "subscribers.ops.disabled"], .bool(false))
         let state = try XCTUnwrap(h.gateway?.state.deliveries)
         XCTAssertEqual(state.deliveries.values.filter { $0.status == .delivered }.count, 2, "deliveries are folded from the log")
     }

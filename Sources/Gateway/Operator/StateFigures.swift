@@ -11,12 +11,14 @@ struct StateFigures {
     let jobCounts: [(state: String, count: Int)]
     /// The oldest open job's event, for the pending age.
     let oldestOpenEventOffset: UInt64?
+    let subscribers: JSONValue
 
-    static func read(_ store: EventStore) -> StateFigures {
+    static func read(_ store: EventStore, subscribers configured: [String] = []) -> StateFigures {
         store.read { s in
             StateFigures(acceptedBySource: s.acceptedBySource, eventsApplied: s.eventsApplied, unique: s.seen.count,
                          apis: StatusReport.apis(s), jobCounts: JobCounts.tally(s),
-                         oldestOpenEventOffset: s.openJobs.lazy.compactMap { s.jobs[$0]?.eventOffset }.min())
+                         oldestOpenEventOffset: s.openJobs.lazy.compactMap { s.jobs[$0]?.eventOffset }.min(),
+                         subscribers: SubscriberStatus.json(s, configured: configured))
         }
     }
 }

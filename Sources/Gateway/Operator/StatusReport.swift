@@ -53,7 +53,7 @@ struct StatusReport {
         let now = Clock.unixMilliseconds()
         let http = gateway.server?.counters.snapshot()
         let log = gateway.log.stats()
-        let folded = StateFigures.read(gateway.store)
+        let folded = StateFigures.read(gateway.store, subscribers: gateway.configuration.subscribers.map(\.config.id))
         let refused = gateway.intake.counters.snapshot()
         var sources: [String: JSONValue] = [:]
         for name in gateway.catalog.sources.keys.sorted() {
@@ -93,6 +93,7 @@ struct StatusReport {
             ]),
             "sources": .object(sources),
             "apis": folded.apis,
+            "subscribers": folded.subscribers,
             "jobs": .object(Dictionary(uniqueKeysWithValues: folded.jobCounts.map { ($0.state, JSONValue.int(Int64($0.count))) })),
             "oldest_pending_age_seconds": PendingAge.oldestSeconds(eventOffset: folded.oldestOpenEventOffset, store: gateway.store, now: now).map(JSONValue.int) ?? .null,
             "rates": rates(gateway.operatorServices.rates, now: now),
