@@ -25,18 +25,7 @@ COUNT=${COUNT:-$((DURATION * 60000))}
 python3 "$ROOT/bench/make_signed_requests.py" "$SECRET" "$COUNT" "$WORK/requests.tsv"
 
 # nginx: the same machine, same loopback, answering 200 to the same POSTs.
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx-body;
-  server { listen 127.0.0.1:18081 reuseport; location / { return 200 "ok\n"; } }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
+start_nginx "$WORK" 18081
 BENCH_SECRET="$SECRET" "$BIN" serve --listen 127.0.0.1:18080 --data "$WORK/data" --routes "$WORK/routes" 2>"$WORK/gatehouse.log" &
 GATEHOUSE_PID=$!
 wait_for_port 18080

@@ -42,3 +42,22 @@ parse_wrk() {
       return v
     }'
 }
+
+# Starts nginx answering `return 200` on 127.0.0.1:$2 (config and temp files under $1), in
+# the background of the calling script: the reference every benchmark here compares against.
+start_nginx() {
+  local work=$1 port=$2
+  cat > "$work/nginx.conf" <<CONF
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-body;
+  keepalive_requests 10000000;
+  server { listen 127.0.0.1:$port reuseport; location / { return 200 "ok\n"; } }
+}
+CONF
+  nginx -c "$work/nginx.conf" -g 'daemon off;' &
+}

@@ -20,19 +20,7 @@ ensure_packages wrk nginx-light
 (cd "$ROOT" && swift build -c release --product notify-bench 2>&1 | tail -1)
 BIN="$ROOT/.build/release/notify-bench"
 
-cat > "$WORK/nginx.conf" <<CONF
-worker_processes 2;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx-body;
-  keepalive_requests 10000000;
-  server { listen 127.0.0.1:$PORT reuseport; location / { return 200 "ok\n"; } }
-}
-CONF
-nginx -c "$WORK/nginx.conf" -g 'daemon off;' &
+start_nginx "$WORK" $PORT
 wait_for_port "$PORT"
 
 cat > "$WORK/post.lua" <<'LUA'
