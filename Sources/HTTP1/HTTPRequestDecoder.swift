@@ -318,7 +318,7 @@ public struct HTTPRequestDecoder {
         while true {
             switch phase {
             case .size:
-                guard let line = nextLine(limit: 1024, what: "chunk size line") else { return progressed ? phase : nil }
+                guard let line = try nextLine(limit: 1024, what: "chunk size line", status: .badRequest) else { return progressed ? phase : nil }
                 let size = try parseChunkSize(line.range)
                 consume(upTo: line.next)
                 if size == 0 {
@@ -338,10 +338,11 @@ public struct HTTPRequestDecoder {
                 consume(upTo: start + size + 2)
                 phase = .size
             case .trailers(let seen):
-                guard let line = nextLine(limit: limits.maxHeaderBytes, what: "trailer") else { return progressed ? phase : nil }
+                guard let line = try nextLine(limit: limits.maxHeaderBytes, what: "trailer", status: .headersTooLarge) else { return progressed ? phase : nil }
+                // Check the line before consuming it: consuming can empty or compact the buffer.
+                if !line.range.isEmpty { _ = try parseField(line.range) }
                 consume(upTo: line.next)
                 if line.range.isEmpty { return .trailers(-1) }
-                _ = try parseField(line.range)
                 let total = seen + line.range.count
                 if total > limits.maxHeaderBytes {
                     throw HTTPFramingError(.headersTooLarge, "trailers exceed \(limits.maxHeaderBytes) bytes")
@@ -352,12 +353,14 @@ public struct HTTPRequestDecoder {
         }
     }
 
-    private func nextLine(limit: Int, what: String) -> (range: Range<Int>, next: Int)? {
+    /// The next CRLF-terminated line, or nil until it has arrived. A line longer than `limit`
+    /// is refused rather than waited for, so a client cannot make the decoder buffer without end.
+    private func nextLine(limit: Int, what: String, status: HTTPStatus) throws(HTTPFramingError) -> (range: Range<Int>, next: Int)? {
         var i = start
         while i + 1 < buffer.count {
             if buffer[i] == 0x0D && buffer[i + 1] == 0x0A { return (start..<i, i + 2) }
             i += 1
-            if i - start > limit { return nil }
+            if i - start > limit { throw HTTPFramingError(status, "\(what) longer than \(limit) bytes") }
         }
         return nil
     }

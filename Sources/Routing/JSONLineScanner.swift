@@ -169,7 +169,8 @@ struct JSONLineScanner {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if integral, let int = Int64(text) { return .int(int) }
-        guard let double = Double(text) else { throw failure("bad number") }
+        // Double("1e999") is infinity, which JSON cannot hold (JSONValue.parse refuses it too).
+        guard let double = Double(text), double.isFinite else { throw failure("number out of range") }
         // Foundation hands back whole numbers written as 1.0 or 1e3 as integers; match it.
         if double == double.rounded(), abs(double) < 9.2e18 { return .int(Int64(double)) }
         return .double(double)
