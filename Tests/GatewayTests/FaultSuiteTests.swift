@@ -63,20 +63,13 @@ final class FaultSuiteTests: XCTestCase {
         let harness = try GatewayHarness()
         defer { harness.remove() }
         let port = try GatehouseBinary.freePort()
-        var process = try launch(harness, port: port, data: harness.data, config: nil)
-        let client = try RawClient(port: port)
-        for i in 0..<5 {
-            let body = GatewayHarness.event(email: "t\(i)@example.com")
-            XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "torn_\(i)", body: body), body: body)?.status, 200)
-        }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        try acceptFiveThenStop(harness, port: port, prefix: "torn", signal: SIGKILL)
         let segment = try lastSegment(harness.data)
         let size = try FileManager.default.attributesOfItem(atPath: segment)[.size] as! Int
         XCTAssertEqual(truncate(segment, off_t(size - 7)), 0)
 
         let stderr = Pipe()
-        process = try launch(harness, port: port, data: harness.data, config: nil, stderr: stderr)
+        let process = try launch(harness, port: port, data: harness.data, config: nil, stderr: stderr)
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -91,14 +84,7 @@ final class FaultSuiteTests: XCTestCase {
         let harness = try GatewayHarness()
         defer { harness.remove() }
         let port = try GatehouseBinary.freePort()
-        var process = try launch(harness, port: port, data: harness.data, config: nil)
-        let client = try RawClient(port: port)
-        for i in 0..<5 {
-            let body = GatewayHarness.event(email: "m\(i)@example.com")
-            XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "mid_\(i)", body: body), body: body)?.status, 200)
-        }
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
+        try acceptFiveThenStop(harness, port: port, prefix: "mid", signal: SIGTERM)
         // Flip a byte inside the first record's payload; later records stay valid.
         let segment = try lastSegment(harness.data)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: segment))
@@ -109,7 +95,7 @@ final class FaultSuiteTests: XCTestCase {
         try handle.close()
 
         let stderr = Pipe()
-        process = try launch(harness, port: port, data: harness.data, config: nil, stderr: stderr, waitReady: false)
+        let process = try launch(harness, port: port, data: harness.data, config: nil, stderr: stderr, waitReady: false)
         process.waitUntilExit()
         let output = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         XCTAssertNotEqual(process.terminationStatus, 0, "started on a damaged log")
@@ -117,6 +103,18 @@ final class FaultSuiteTests: XCTestCase {
     }
 
     // MARK: - helpers
+
+    /// Starts the binary, has five signed events acknowledged, then stops it with `signal`.
+    private func acceptFiveThenStop(_ harness: GatewayHarness, port: UInt16, prefix: String, signal: Int32) throws {
+        let process = try launch(harness, port: port, data: harness.data, config: nil)
+        let client = try RawClient(port: port)
+        for i in 0..<5 {
+            let body = GatewayHarness.event(email: "\(prefix)\(i)@example.com")
+            XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "\(prefix)_\(i)", body: body), body: body)?.status, 200)
+        }
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+    }
 
     private func launch(_ harness: GatewayHarness, port: UInt16, data: String, config: String?, stderr: Pipe? = nil, waitReady: Bool = true) throws -> Process {
         let p = Process()
