@@ -94,11 +94,16 @@ public final class Gateway: Sendable {
 
     /// Replays every record into a fresh state. A record that passed its CRC but cannot be
     /// decoded stops the start: guessing past it could lose or double work.
-    static func fold(_ log: any LogStore) throws -> GatewayState {
+    /// `progress` is told every 250,000 records how many of the log's records are folded.
+    static func fold(_ log: any LogStore, progress: ((Int, Int) -> Void)? = nil) throws -> GatewayState {
         var state = GatewayState()
+        let total = (log as? FileLog)?.recovery.records ?? 0
         // Roughly half the records are `received` ones; over-reserving costs little.
-        state.reserve(events: (log as? FileLog).map { $0.recovery.records / 2 } ?? 0)
+        state.reserve(events: total / 2)
+        var folded = 0
         try log.read(from: 0) { record in
+            folded += 1
+            if folded % 250_000 == 0 { progress?(folded, total) }
             do {
                 state.apply(try LogEvent.decode(record.payload, withBody: false), at: record.offset)
             } catch {

@@ -50,7 +50,12 @@ enum ReplayCommand: Command {
                          : "\(work.count) job(s) \(verb); they run when the server starts")
             return 0
         }
-        let summary = try OfflineReplay.run(configuration: configuration)
+        // A progress line on standard error for long logs, rewritten in place.
+        let summary = try OfflineReplay.run(configuration: configuration) { folded, total in
+            let percent = total > 0 ? Double(folded) * 100 / Double(total) : 0
+            FileHandle.standardError.write(Data(String(format: "\rfolding: %d of %d records (%.0f%%)", folded, total, percent).utf8))
+        }
+        if summary.records >= 250_000 { FileHandle.standardError.write(Data("\n".utf8)) }
         print("log: \(summary.recovery)")
         print("events: \(summary.records) records folded in \(String(format: "%.3f", summary.seconds)) s, \(summary.state.seen.count) unique deliveries")
         for (source, count) in summary.state.acceptedBySource.sorted(by: { $0.key < $1.key }) {

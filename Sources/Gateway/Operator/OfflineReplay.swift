@@ -11,12 +11,13 @@ public enum OfflineReplay {
         public let seconds: Double
     }
 
-    public static func run(configuration: GatewayConfiguration) throws -> Summary {
+    /// `progress(folded, total)` is called every 250,000 records, for a progress line.
+    public static func run(configuration: GatewayConfiguration, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         let directory = try DataDirectory(path: configuration.data)
         let started = Date()
         let log = try FileLog.open(directory: directory.logPath, options: try Gateway.logOptions(configuration))
         defer { log.close() }
-        let state = try Gateway.fold(log)
+        let state = try Gateway.fold(log, progress: progress)
         return Summary(recovery: log.recovery.summary, state: state, records: state.eventsApplied,
                        seconds: Date().timeIntervalSince(started))
     }
