@@ -21,11 +21,12 @@ let package = Package(
         .target(name: "HTTP1", dependencies: ["Sockets"], swiftSettings: strict),
         .target(name: "Signing", dependencies: ["COpenSSL"], swiftSettings: strict),
         .target(name: "EventLog", dependencies: [], swiftSettings: strict),
+        .target(name: "Wire", dependencies: [], swiftSettings: strict),
         .target(name: "Routing", dependencies: [], swiftSettings: strict),
         .target(name: "Simulators", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["Routing"], swiftSettings: strict),
-        .target(name: "Notify", dependencies: ["Routing", "Signing"], swiftSettings: strict),
-        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors", "Notify"], swiftSettings: strict),
+        .target(name: "Notify", dependencies: ["Routing", "Signing", "Wire"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors", "Notify", "Wire"], swiftSettings: strict),
         .executableTarget(name: "gatehouse", dependencies: ["Gateway", "Connectors", "Routing", "Simulators"], swiftSettings: strict),
 
         // Benchmark drivers (bench/): built in release by the bench scripts, not by the tests.

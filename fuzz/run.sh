@@ -59,7 +59,7 @@ modules_of() {
         http-request) echo "HTTP1 Sockets" ;;
         signature-headers) echo "Signing" ;;
         route-template) echo "Routing" ;;
-        log-record) echo "GatewayLog Notify Signing EventLog Routing" ;;
+        log-record) echo "GatewayLog Notify Wire Signing EventLog Routing" ;;
         *) echo "unknown target $1" >&2; return 1 ;;
     esac
 }
@@ -84,6 +84,7 @@ build_modules_for() {
             Signing) build_module Signing Sources/Signing ;;
             Routing) build_module Routing Sources/Routing ;;
             EventLog) build_module EventLog Sources/EventLog ;;
+            Wire) build_module Wire Sources/Wire ;;
             # The gateway's log events embed Notify's delivery events.
             Notify) build_module Notify Sources/Notify ;;
             # Only the log-record codec of the gateway, not all of Gateway.

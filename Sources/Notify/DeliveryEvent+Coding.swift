@@ -1,3 +1,4 @@
+import Wire
 import Routing
 
 /// Binary form: kind byte, version byte, then fields. No Foundation coders on this path:
@@ -12,7 +13,7 @@ extension DeliveryEvent {
     private static let version: UInt8 = 1
 
     public func encoded() -> [UInt8] {
-        var w = ByteWriter(capacity: 96)
+        var w = WireWriter(capacity: 96)
         switch self {
         case .planned(let id, let subscriber, let n, let at):
             w.u8(Kind.planned.rawValue); w.u8(Self.version)
@@ -51,7 +52,7 @@ extension DeliveryEvent {
     }
 
     public static func decode(_ bytes: [UInt8]) throws(DeliveryEventDecodingError) -> DeliveryEvent {
-        var r = ByteReader(bytes)
+        var r = WireReader(bytes, truncated: DeliveryEventDecodingError.truncated)
         let kindByte = try r.u8()
         let version = try r.u8()
         guard let kind = Kind(rawValue: kindByte) else { throw .unknownKind(kindByte) }
@@ -95,5 +96,14 @@ extension DeliveryEvent {
         }
         guard r.isAtEnd else { throw .invalid("trailing bytes after a kind \(kindByte) event") }
         return event
+    }
+}
+
+extension WireReader where Failure == DeliveryEventDecodingError {
+    /// An i64 that must fit an Int (attempt numbers, statuses).
+    mutating func int() throws(DeliveryEventDecodingError) -> Int {
+        let v = try i64()
+        guard let n = Int(exactly: v) else { throw .invalid("integer out of range") }
+        return n
     }
 }

@@ -1,5 +1,6 @@
 import Notify
 import Routing
+import Wire
 
 /// Every state change of the gateway, as written to the log. The in-memory state is a fold
 /// over these (see `GatewayState.apply`). A payload starts with its kind and a version byte
@@ -19,7 +20,7 @@ public enum LogEvent: Sendable, Equatable {
     enum Kind: UInt8 { case received = 1, routed = 2, attemptStarted = 3, attemptFinished = 4, requeued = 5, remapped = 6, delivery = 7 }
 
     public func encoded() -> [UInt8] {
-        var w = BinaryWriter(capacity: 256)
+        var w = WireWriter(capacity: 256)
         switch self {
         case .received(let e):
             w.u8(Kind.received.rawValue); w.u8(1)
@@ -57,7 +58,7 @@ public enum LogEvent: Sendable, Equatable {
     /// `withBody: false` leaves received events' bodies empty: the fold never needs them, and
     /// copying a kilobyte per record was a large part of a restart.
     public static func decode(_ payload: [UInt8], withBody: Bool = true) throws(LogEventDecodingError) -> LogEvent {
-        var r = BinaryReader(payload)
+        var r = WireReader(payload, truncated: LogEventDecodingError.truncated)
         let kindByte = try r.u8()
         let version = try r.u8()
         guard let kind = Kind(rawValue: kindByte) else { throw .unknownKind(kindByte) }

@@ -1,0 +1,13 @@
+public enum LogEventDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    case truncated
+    case unknownKind(UInt8)
+    case unsupportedVersion(kind: UInt8, version: UInt8)
+
+    public var description: String {
+        switch self {
+        case .truncated: return "event record ends early"
+        case .unknownKind(let k): return "unknown event kind \(k) (written by a newer gatehouse?)"
+        case .unsupportedVersion(let k, let v): return "event kind \(k) version \(v) is not understood"
+        }
+    }
+}
