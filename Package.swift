@@ -15,12 +15,13 @@ let package = Package(
         // C shims: the only places that touch C headers directly.
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CCPU"),
 
         // Layers, lowest first. Each depends only on layers below it.
         .target(name: "Sockets", dependencies: ["CLinux"], swiftSettings: strict),
         .target(name: "HTTP1", dependencies: ["Sockets"], swiftSettings: strict),
         .target(name: "Signing", dependencies: ["COpenSSL"], swiftSettings: strict),
-        .target(name: "EventLog", dependencies: [], swiftSettings: strict),
+        .target(name: "EventLog", dependencies: ["CCPU"], swiftSettings: strict),
         .target(name: "Wire", dependencies: [], swiftSettings: strict),
         .target(name: "Routing", dependencies: [], swiftSettings: strict),
         .target(name: "Simulators", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),

@@ -54,6 +54,19 @@ public final class FileLog: LogStore {
         try core.read(from: offset, visit)
     }
 
+    /// As `read(from:)`, but each payload is lent for the call only (no copy): for folds
+    /// that decode a record and keep none of its bytes.
+    public func readBorrowed(from offset: UInt64, _ visit: (_ offset: UInt64, _ payload: UnsafeRawBufferPointer) throws -> Bool) throws {
+        try core.readBorrowed(from: offset, visit)
+    }
+
+    /// Visits the records starting exactly at `offsets` (ascending), each payload lent for
+    /// the call; throws `.corrupt` if one of them is not a valid record start. Reads only
+    /// around those records: how a restart picks its work records out of a long log.
+    public func readRecords(at offsets: [UInt64], _ visit: (_ offset: UInt64, _ payload: UnsafeRawBufferPointer) throws -> Void) throws {
+        try core.readRecords(at: offsets, visit)
+    }
+
     public var durableEnd: UInt64 { core.durableEnd }
 
     public func stats() -> LogStats { core.stats() }

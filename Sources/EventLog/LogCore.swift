@@ -104,6 +104,32 @@ final class LogCore: Sendable {
         }
     }
 
+    func readBorrowed(from offset: UInt64, _ visit: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
+        let plan = state.withLock { $0.plan(from: offset) }
+        var reader = SegmentReader(directory: directory)
+        var start = plan.start
+        for segment in plan.segments {
+            guard try reader.visitBorrowed(segment, startingAt: start, from: offset, visit) else { return }
+            start = segment.end
+        }
+    }
+
+    func readRecords(at offsets: [UInt64], _ visit: (UInt64, UnsafeRawBufferPointer) throws -> Void) throws {
+        guard !offsets.isEmpty else { return }
+        let segments = state.withLock { $0.segments }
+        var reader = SegmentReader(directory: directory)
+        var rest = offsets[...]
+        while let first = rest.first {
+            guard let segment = segments.last(where: { $0.base <= first }), first < segment.end else {
+                throw LogError.corrupt(CorruptionReport(segment: segments.last?.fileName ?? "-", offset: first, position: -1,
+                                                        reason: "no durable record at this offset"))
+            }
+            let inSegment = rest.prefix { $0 < segment.end }
+            try reader.visitRecords(segment, at: inSegment, visit)
+            rest = rest.dropFirst(inSegment.count)
+        }
+    }
+
     var durableEnd: UInt64 {
         state.withLock { $0.durableEnd }
     }

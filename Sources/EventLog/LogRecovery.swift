@@ -33,10 +33,12 @@ enum LogRecovery {
         var records = 0
         var cut: (bytes: Int, offset: UInt64, reason: String)?
 
+        var buffer: [UInt8] = []
         for (number, entry) in listing.segments.enumerated() {
             let isLast = number == listing.segments.count - 1
-            let bytes = try FileIO.readFile(SegmentFile.path(directory, entry.name))
-            try bytes.withBytes { (raw) throws(LogError) in
+            let count = try FileIO.readFile(SegmentFile.path(directory, entry.name), into: &buffer)
+            try buffer.withBytes { (whole) throws(LogError) in
+                let raw = UnsafeRawBufferPointer(rebasing: whole[0..<count])
                 func corrupt(_ position: Int, _ offset: UInt64, _ reason: String) -> LogError {
                     .corrupt(CorruptionReport(segment: entry.name, offset: offset, position: position, reason: reason))
                 }

@@ -21,6 +21,15 @@ struct SegmentReader {
     /// visitor asked to stop.
     mutating func visit(_ segment: SegmentInfo, startingAt start: UInt64, from: UInt64,
                         _ visitor: (LogRecord) throws -> Bool) throws -> Bool {
+        try visitBorrowed(segment, startingAt: start, from: from) { offset, payload in
+            try visitor(LogRecord(offset: offset, payload: Array(payload)))
+        }
+    }
+
+    /// As `visit`, but the visitor sees each payload in the read buffer, valid only during
+    /// the call: a restart's fold reads a gigabyte and copies none of it.
+    mutating func visitBorrowed(_ segment: SegmentInfo, startingAt start: UInt64, from: UInt64,
+                                _ visitor: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws -> Bool {
         let path = SegmentFile.path(directory, segment.fileName)
         let fd = try FileIO.open(path, flags: O_RDONLY)
         defer { FileIO.close(fd) }
@@ -40,19 +49,51 @@ struct SegmentReader {
                 throw damage("record length \(length) runs past the durable end of the segment")
             }
             try fill(fd, segment, position, RecordFrame.headerSize + length)
-            let record: LogRecord? = try buffer.withBytes { (raw) throws(LogError) -> LogRecord? in
+            let keepGoing = try buffer.withUnsafeBytes { (raw) throws -> Bool in
                 let at = position - bufferStart
                 let window = UnsafeRawBufferPointer(rebasing: raw[at..<(at + RecordFrame.headerSize + length)])
                 guard RecordFrame.validLength(in: window, at: 0, offset: offset, limit: length) != nil else {
                     throw damage("record CRC mismatch while reading (length \(length))")
                 }
-                guard offset >= from else { return nil }
-                return LogRecord(offset: offset, payload: Array(window[RecordFrame.headerSize...]))
+                guard offset >= from else { return true }
+                return try visitor(offset, UnsafeRawBufferPointer(rebasing: window[RecordFrame.headerSize...]))
             }
             position += RecordFrame.headerSize + length
-            if let record, try !visitor(record) { return false }
+            if !keepGoing { return false }
         }
         return true
+    }
+
+    /// Visits the records that start at `offsets` (ascending, all inside `segment`). An
+    /// offset that is not a valid record start is reported as damage.
+    mutating func visitRecords(_ segment: SegmentInfo, at offsets: ArraySlice<UInt64>,
+                               _ visitor: (UInt64, UnsafeRawBufferPointer) throws -> Void) throws {
+        let path = SegmentFile.path(directory, segment.fileName)
+        let fd = try FileIO.open(path, flags: O_RDONLY)
+        defer { FileIO.close(fd) }
+        bufferStart = 0
+        buffered = 0
+        for offset in offsets {
+            let position = segment.position(ofOffset: offset)
+            func damage(_ reason: String) -> LogError {
+                .corrupt(CorruptionReport(segment: segment.fileName, offset: offset, position: position, reason: reason))
+            }
+            guard position + RecordFrame.headerSize <= segment.fileSize else { throw damage("no record starts here (past the durable end)") }
+            try fill(fd, segment, position, RecordFrame.headerSize)
+            let length = buffer.withUnsafeBytes {
+                Int($0.loadUnaligned(fromByteOffset: position - bufferStart + 4, as: UInt32.self).littleEndian)
+            }
+            guard length <= segment.fileSize - position - RecordFrame.headerSize else { throw damage("no record starts here (length runs past the end)") }
+            try fill(fd, segment, position, RecordFrame.headerSize + length)
+            try buffer.withUnsafeBytes { raw in
+                let at = position - bufferStart
+                let window = UnsafeRawBufferPointer(rebasing: raw[at..<(at + RecordFrame.headerSize + length)])
+                guard RecordFrame.validLength(in: window, at: 0, offset: offset, limit: length) != nil else {
+                    throw damage("no valid record starts here (CRC mismatch)")
+                }
+                try visitor(offset, UnsafeRawBufferPointer(rebasing: window[RecordFrame.headerSize...]))
+            }
+        }
     }
 
     /// Makes file bytes `position ..< position + count` available in the buffer,

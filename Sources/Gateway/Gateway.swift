@@ -22,6 +22,8 @@ public final class Gateway: Sendable {
     let notifier: Notifier
     /// The operator endpoints' token digest, log tail, rates and event index.
     let operatorServices: OperatorServices
+    /// Writes checkpoints of the state (nil when snapshots are off).
+    let snapshotScheduler: SnapshotScheduler?
     let startedAt = Clock.unixSeconds()
     private let serverBox = Mutex<HTTPServer?>(nil)
     private let ready = Atomic<Bool>(false)
@@ -50,11 +52,19 @@ public final class Gateway: Sendable {
         let started = Date()
         log = try FileLog.open(directory: dataDirectory.logPath, options: try Self.logOptions(configuration))
         logger.info("log opened", [("folder", dataDirectory.logPath), ("recovery", log.recovery.summary)])
-        let folded = try Self.fold(log)
-        logger.info("state rebuilt from log", [("events", "\(folded.eventsApplied)"), ("unique", "\(folded.seen.count)"),
-                                               ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
+        let snapshots = configuration.snapshots.enabled
+            ? try SnapshotStore(directory: dataDirectory.snapshotsPath, keep: configuration.snapshots.keep) : nil
+        let recovered = try StateRecovery.recover(log, snapshots: snapshots, logger: logger)
+        let folded = recovered.state
+        logger.info("state rebuilt", [("from", recovered.summary), ("unique_events", "\(folded.uniqueEvents)"),
+                                      ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
         let connectorSettings = try connectors ?? ConnectorSettingsResolver.resolve(configuration.apis, secrets: secrets)
-        store = EventStore(log: log, recovered: folded)
+        let store = EventStore(log: log, recovered: folded)
+        self.store = store
+        snapshotScheduler = snapshots.map {
+            SnapshotScheduler(store: store, snapshots: $0, everyRecords: configuration.snapshots.everyRecords,
+                              recordsAtStart: folded.eventsApplied - recovered.recordsFolded, logger: logger)
+        }
         operatorServices = try OperatorServices(configuration: configuration, secrets: secrets, store: store, logger: logger)
         let router = EventRouter(rules: catalog.sources.mapValues(\.rules))
         let subscribers = try SubscriberKeys.resolve(configuration.subscribers, secrets: secrets,
@@ -92,28 +102,6 @@ public final class Gateway: Sendable {
         return options
     }
 
-    /// Replays every record into a fresh state. A record that passed its CRC but cannot be
-    /// decoded stops the start: guessing past it could lose or double work.
-    /// `progress` is told every 250,000 records how many of the log's records are folded.
-    static func fold(_ log: any LogStore, progress: ((Int, Int) -> Void)? = nil) throws -> GatewayState {
-        var state = GatewayState()
-        let total = (log as? FileLog)?.recovery.records ?? 0
-        // Roughly half the records are `received` ones; over-reserving costs little.
-        state.reserve(events: total / 2)
-        var folded = 0
-        try log.read(from: 0) { record in
-            folded += 1
-            if folded % 250_000 == 0 { progress?(folded, total) }
-            do {
-                state.apply(try LogEvent.decode(record.payload, withBody: false), at: record.offset)
-            } catch {
-                throw ConfigurationError("log record at offset \(record.offset) cannot be decoded: \(error)")
-            }
-            return true
-        }
-        return state
-    }
-
     /// Binds the listener and starts serving. Returns the bound address.
     @discardableResult
     public func start() throws -> SocketAddress {
@@ -131,6 +119,7 @@ public final class Gateway: Sendable {
             OperatorRouter(gateway: self).route(request, responder)
         }
         operatorServices.start()
+        snapshotScheduler?.start()
         notifier.start()
         engine.start()
         let bound = try server.start()
@@ -148,6 +137,10 @@ public final class Gateway: Sendable {
         engine.stop()
         notifier.stop()
         operatorServices.stop()
+        // Everything is folded by now except appends still queued; those are the next
+        // start's short tail.
+        snapshotScheduler?.stop()
+        snapshotScheduler?.writeNow()
         log.close()
         dataDirectory.release()
         logger.info("stopped; log flushed", [("durable_end", "\(log.durableEnd)")])

@@ -21,6 +21,18 @@ public struct WireWriter {
         bytes.append(contentsOf: v)
     }
 
+    /// A count and then the words themselves, copied in one piece: for large tables.
+    public mutating func words(_ v: [UInt64]) {
+        u64(UInt64(v.count))
+        v.withUnsafeBufferPointer { buffer in
+            if UInt64(1).littleEndian == 1 {
+                bytes.append(contentsOf: UnsafeRawBufferPointer(buffer))
+            } else {
+                for w in buffer { u64(w) }
+            }
+        }
+    }
+
     public mutating func string(_ v: String) { blob(Array(v.utf8)) }
 
     public mutating func optionalString(_ v: String?) {

@@ -57,7 +57,7 @@ enum ReplayCommand: Command {
         }
         if summary.records >= 250_000 { FileHandle.standardError.write(Data("\n".utf8)) }
         print("log: \(summary.recovery)")
-        print("events: \(summary.records) records folded in \(String(format: "%.3f", summary.seconds)) s, \(summary.state.seen.count) unique deliveries")
+        print("events: \(summary.records) records folded in \(String(format: "%.3f", summary.seconds)) s, \(summary.state.uniqueEvents) unique deliveries")
         for (source, count) in summary.state.acceptedBySource.sorted(by: { $0.key < $1.key }) {
             print("  \(source): \(count) accepted")
         }

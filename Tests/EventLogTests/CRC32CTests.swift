@@ -36,3 +36,21 @@ final class CRC32CTests: XCTestCase {
         XCTAssertEqual(crc, 0xE306_9283)
     }
 }
+
+final class CRC32CHardwareTests: XCTestCase {
+    /// The instruction and the table-driven loop must agree on every length and alignment,
+    /// or a log written on one machine would read as corrupt on another.
+    func testHardwareAndPortableFormsAgree() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 7, 8, 9, 15, 16, 63, 64, 1000, 4099] {
+            let bytes = (0..<(length + 3)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            for shift in 0..<3 {
+                bytes.withUnsafeBytes { raw in
+                    let window = UnsafeRawBufferPointer(rebasing: raw[shift..<(shift + length)])
+                    let seed = UInt32.random(in: 0...UInt32.max, using: &generator)
+                    XCTAssertEqual(CRC32C.update(seed, window), CRC32C.portableUpdate(seed, window), "length \(length), shift \(shift)")
+                }
+            }
+        }
+    }
+}

@@ -15,6 +15,7 @@ public struct GatewayConfiguration: Sendable, Codable {
     public var idleTimeoutMs: Int64 = 60_000
     public var maxConnections = 10_000
     public var log = LogSettings()
+    public var snapshots = SnapshotSettings()
     /// When a source's secret is not configured, generate one under `<data>/dev-secrets/`
     /// instead of refusing to start. On in the embedded default; turn it off in production.
     public var devSecrets = true
@@ -38,10 +39,21 @@ public struct GatewayConfiguration: Sendable, Codable {
         public init() {}
     }
 
+    /// Checkpoints of the folded state, so a restart reads only the log written after one.
+    public struct SnapshotSettings: Sendable, Codable {
+        public var enabled = true
+        /// A snapshot is written once this many records were folded since the last one
+        /// (checked every few seconds), and always at a clean shutdown.
+        public var everyRecords = 250_000
+        /// How many snapshot files to keep; older ones are removed.
+        public var keep = 2
+        public init() {}
+    }
+
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case listen, data, routes, loops, log, apis, actions, subscribers
+        case listen, data, routes, loops, log, snapshots, apis, actions, subscribers
         case allowPrivateSubscribers = "allow_private_subscribers"
         case maxBodyBytes = "max_body_bytes", maxHeaderBytes = "max_header_bytes"
         case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms"
@@ -82,6 +94,13 @@ extension GatewayConfiguration.LogSettings {
         case sync
         case segmentBytes = "segment_bytes"
         case queueCapacity = "queue_capacity"
+    }
+}
+
+extension GatewayConfiguration.SnapshotSettings {
+    enum CodingKeys: String, CodingKey {
+        case enabled, keep
+        case everyRecords = "every_records"
     }
 }
 

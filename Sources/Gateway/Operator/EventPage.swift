@@ -24,10 +24,10 @@ struct EventPage {
 
     init(offsets: [UInt64], store: EventStore) throws {
         guard let first = offsets.first, let last = offsets.last else { return }
-        // The fold's history lists each event's records; the second one is its `routed`.
+        // The fold chains each event's records; the second one is its `routed`.
         routedOffsets = store.read { s in
             var found: [UInt64: UInt64] = [:]
-            for offset in offsets { if let records = s.history[offset], records.count > 1 { found[offset] = records[1] } }
+            for offset in offsets { if let routed = s.secondRecord(of: offset) { found[offset] = routed } }
             return found
         }
         let wanted = Set(offsets)

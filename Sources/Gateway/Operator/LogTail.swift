@@ -29,7 +29,7 @@ final class LogTail: Sendable {
     }
 
     /// Reads every record folded since the last call. Cheap when nothing is new; the first
-    /// call seeds the event index from the fold (one sort) and starts after what it holds.
+    /// call seeds the event index from the fold (already in log order) and starts after what it holds.
     func catchUp() {
         progress.withLock { p in
             if !p.primed {
@@ -38,9 +38,9 @@ final class LogTail: Sendable {
                     for (id, job) in s.jobs where !EventIndex.isRoutedJobID(id, eventOffset: job.eventOffset) {
                         later[job.eventOffset, default: []].append(id)
                     }
-                    return (Array(s.history.keys), later, s.lastOffset)
+                    return (s.receivedOffsets, later, s.lastOffset)
                 }
-                index.seed(received.sorted(), laterJobs: later)
+                index.seed(received, laterJobs: later)
                 p.next = last.map { $0 + 1 } ?? 0
                 p.primed = true
             }
@@ -75,7 +75,7 @@ final class LogTail: Sendable {
             // Only the first copy of a key is an accepted event (the fold's rule), and an
             // attempt's API is the one of the action it ran, from the job's plan.
             let (accepted, apis) = store.read { s in
-                (received.filter { s.history[$0.offset] != nil },
+                (received.filter { s.isAccepted(received: $0.offset) },
                  finished.map { e -> String in
                      guard let actions = s.jobs[e.jobID]?.plan.actions, actions.indices.contains(e.step) else { return "unknown" }
                      return actions[e.step].api

@@ -17,7 +17,7 @@ public enum OfflineReplay {
         let started = Date()
         let log = try FileLog.open(directory: directory.logPath, options: try Gateway.logOptions(configuration))
         defer { log.close() }
-        let state = try Gateway.fold(log, progress: progress)
+        let state = try StateRecovery.fullFold(log, progress: progress)
         return Summary(recovery: log.recovery.summary, state: state, records: state.eventsApplied,
                        seconds: Date().timeIntervalSince(started))
     }

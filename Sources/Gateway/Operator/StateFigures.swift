@@ -15,7 +15,7 @@ struct StateFigures {
 
     static func read(_ store: EventStore, subscribers configured: [String] = []) -> StateFigures {
         store.read { s in
-            StateFigures(acceptedBySource: s.acceptedBySource, eventsApplied: s.eventsApplied, unique: s.seen.count,
+            StateFigures(acceptedBySource: s.acceptedBySource, eventsApplied: s.eventsApplied, unique: s.uniqueEvents,
                          apis: StatusReport.apis(s), jobCounts: JobCounts.tally(s),
                          oldestOpenEventOffset: s.openJobs.lazy.compactMap { s.jobs[$0]?.eventOffset }.min(),
                          subscribers: SubscriberStatus.json(s, configured: configured))

@@ -47,7 +47,7 @@ extension Gateway {
                   filter.source == nil || event.source == filter.source,
                   filter.eventType == nil || event.eventType == filter.eventType,
                   filter.admits(time: event.receivedAt),
-                  store.read({ $0.seen[DedupeKey(source: event.source, eventID: event.eventID)] == record.offset }) else { return true }
+                  store.read({ $0.receivedOffset(of: DedupeKey(source: event.source, eventID: event.eventID)) == record.offset }) else { return true }
             let already = planned[record.offset] ?? []
             let fresh = router.plan(event, offset: record.offset).filter { !already.contains($0.rule) }.map { plan in
                 JobPlan(id: "\(plan.id)_remap\(stamp)", rule: plan.rule, key: plan.key, actions: plan.actions, notify: plan.notify)

@@ -24,6 +24,7 @@ final class DataDirectory: Sendable {
     }
 
     var logPath: String { (path as NSString).appendingPathComponent("log") }
+    var snapshotsPath: String { (path as NSString).appendingPathComponent("snapshots") }
     var devSecretsPath: String { (path as NSString).appendingPathComponent("dev-secrets") }
 
     /// Lets another process (or a restarted gateway in the same process) take the folder.

@@ -5,10 +5,10 @@ import Synchronization
 /// into `GatewayState` in log order (the log's writer runs completions in order), then the
 /// caller's continuation runs. Readers take consistent snapshots under the same lock.
 public final class EventStore: Sendable {
-    let log: any LogStore
+    let log: FileLog
     private let state: Mutex<GatewayState>
 
-    init(log: any LogStore, recovered: GatewayState) {
+    init(log: FileLog, recovered: GatewayState) {
         self.log = log
         self.state = Mutex(recovered)
     }

@@ -1,103 +1,265 @@
 import Notify
+import Wire
 
 /// The gateway's state as a fold over the log: replaying the same events always yields the
 /// same state, which is how a restart (or a crash) rebuilds it.
+///
+/// Two halves. The event index (dedupe digests, each event's chain of records, the order
+/// events arrived in) grows with every webhook and lives in flat tables that a snapshot
+/// stores as words. The work (jobs, deliveries) is rebuilt from the records listed in
+/// `workRecords`, which a snapshot carries so a restart re-reads only those.
 public struct GatewayState: Sendable {
-    /// Every accepted event's key, with the offset of its `received` record.
-    public private(set) var seen: [DedupeKey: UInt64] = [:]
+    /// The secret key of the dedupe digests (see `KeyDigest`).
+    let digestKey: DigestKey
+    /// Every accepted event's dedupe digest, with the offset of its `received` record.
+    private(set) var seen: DigestIndex
     /// Accepted events per source.
     public private(set) var acceptedBySource: [String: Int] = [:]
     /// Received events not yet routed (a crash came between the two records).
-    public private(set) var unrouted: [UInt64: DedupeKey] = [:]
+    public private(set) var unrouted: Set<UInt64> = []
+    /// The `received` offsets of accepted events, in log order.
+    public private(set) var receivedOffsets: [UInt64] = []
+    /// An event's history as a chain: its `received` offset → its newest record, and each
+    /// later record → the record before it. Events with one record have no entry.
+    private(set) var newestRecord: OffsetTable
+    private(set) var previousRecord: OffsetTable
     public private(set) var jobs: [String: JobState] = [:]
     /// Jobs not finished, by id: what the action engine resumes after a restart.
     public private(set) var openJobs: Set<String> = []
     public private(set) var eventsApplied = 0
     public private(set) var lastOffset: UInt64?
-    /// Offsets of every record about one received event (keyed by the `received` record's
-    /// offset), in log order: what `GET /events/{id}` reads back.
-    public private(set) var history: [UInt64: [UInt64]] = [:]
-    /// Event id to the `received` offsets carrying it (one per source that used the id).
-    public private(set) var byEventID: [String: [UInt64]] = [:]
     /// Outbound notifications and subscriber health, folded by the Notify module's rules.
     public private(set) var deliveries = DeliveryState()
     /// Which received event each delivery is about, so its steps join the event's history.
     private var deliveryOrigin: [String: UInt64] = [:]
+    /// Offsets of the records that built `jobs` and `deliveries`, in log order.
+    private(set) var workRecords: [UInt64] = []
+    /// The last source name seen, so a run of events from one source makes no new strings.
+    private var lastSource: (bytes: [UInt8], name: String) = ([], "")
 
-    public init() {}
+    public init() {
+        self.init(digestKey: .random())
+    }
+
+    init(digestKey: DigestKey) {
+        self.digestKey = digestKey
+        seen = DigestIndex()
+        newestRecord = OffsetTable()
+        previousRecord = OffsetTable()
+    }
+
+    /// Rebuilds the event index a snapshot holds. Jobs and deliveries start empty: the
+    /// caller re-applies `snapshot.workRecords` from the log (see `StateRecovery`).
+    init(snapshot: StateSnapshot) {
+        self.init(digestKey: snapshot.digestKey)
+        let events = snapshot.receivedOffsets.count
+        seen.reserve(events)
+        newestRecord.reserve(snapshot.newestRecord.count / 2)
+        previousRecord.reserve(snapshot.previousRecord.count / 2)
+        for i in stride(from: 0, to: snapshot.seen.count - 2, by: 3) {
+            seen.restore(high: snapshot.seen[i], low: snapshot.seen[i + 1], value: snapshot.seen[i + 2])
+        }
+        for i in stride(from: 0, to: snapshot.newestRecord.count - 1, by: 2) { newestRecord[snapshot.newestRecord[i]] = snapshot.newestRecord[i + 1] }
+        for i in stride(from: 0, to: snapshot.previousRecord.count - 1, by: 2) { previousRecord[snapshot.previousRecord[i]] = snapshot.previousRecord[i + 1] }
+        acceptedBySource = snapshot.acceptedBySource
+        unrouted = Set(snapshot.unrouted)
+        receivedOffsets = snapshot.receivedOffsets
+        workRecords = snapshot.workRecords
+        eventsApplied = snapshot.eventsApplied
+        lastOffset = snapshot.lastOffset
+    }
+
+    /// The event index and the list of work records, as a snapshot stores them.
+    func snapshot(lastRecordChecksum: UInt32) -> StateSnapshot? {
+        guard let lastOffset else { return nil }
+        var seenWords: [UInt64] = []
+        seenWords.reserveCapacity(seen.count * 3)
+        seen.forEach { seenWords.append($0); seenWords.append($1); seenWords.append($2) }
+        func pairs(_ table: OffsetTable) -> [UInt64] {
+            var words: [UInt64] = []
+            words.reserveCapacity(table.count * 2)
+            table.forEach { words.append($0); words.append($1) }
+            return words
+        }
+        return StateSnapshot(digestKey: digestKey, lastOffset: lastOffset, lastRecordChecksum: lastRecordChecksum,
+                             eventsApplied: eventsApplied, acceptedBySource: acceptedBySource, unrouted: unrouted.sorted(),
+                             receivedOffsets: receivedOffsets, seen: seenWords, newestRecord: pairs(newestRecord),
+                             previousRecord: pairs(previousRecord), workRecords: workRecords)
+    }
+
+    public var uniqueEvents: Int { seen.count }
 
     /// Sizes the indexes for about `events` received events, so a restart's fold does not
     /// rehash them over and over as they grow.
     public mutating func reserve(events: Int) {
-        seen.reserveCapacity(events)
-        history.reserveCapacity(events)
-        byEventID.reserveCapacity(events)
+        seen.reserve(events)
+        newestRecord.reserve(events)
+        previousRecord.reserve(events)
+        receivedOffsets.reserveCapacity(events)
     }
 
-    public func contains(_ key: DedupeKey) -> Bool { seen[key] != nil }
+    public func contains(_ key: DedupeKey) -> Bool { receivedOffset(of: key) != nil }
+
+    /// The offset of the `received` record that accepted `key`, if any.
+    public func receivedOffset(of key: DedupeKey) -> UInt64? { seen[KeyDigest.of(key, key: digestKey)] }
+
+    /// Every record offset of one event's history, oldest first.
+    public func historyOffsets(received: UInt64) -> [UInt64] {
+        var chain: [UInt64] = []
+        var cursor = newestRecord[received]
+        while let record = cursor, record != received {
+            chain.append(record)
+            cursor = previousRecord[record]
+        }
+        chain.append(received)
+        return chain.reversed()
+    }
+
+    /// The record that follows `received` in its event's history (normally its `routed`).
+    public func secondRecord(of received: UInt64) -> UInt64? {
+        var cursor = newestRecord[received]
+        while let record = cursor {
+            let previous = previousRecord[record]
+            if previous == received { return record }
+            cursor = previous
+        }
+        return nil
+    }
+
+    /// Whether the `received` record at `offset` accepted an event (a later copy of a known
+    /// key is not one).
+    public func isAccepted(received offset: UInt64) -> Bool {
+        var low = 0, high = receivedOffsets.count
+        while low < high {
+            let mid = (low + high) / 2
+            if receivedOffsets[mid] < offset { low = mid + 1 } else { high = mid }
+        }
+        return low < receivedOffsets.count && receivedOffsets[low] == offset
+    }
+
+    /// Every record offset in the history of the event(s) with this id, one list per
+    /// source that used the id.
+    public func historyOffsets(eventID: String) -> [(received: UInt64, records: [UInt64])] {
+        acceptedBySource.keys.sorted()
+            .compactMap { receivedOffset(of: DedupeKey(source: $0, eventID: eventID)) }
+            .sorted()
+            .map { ($0, historyOffsets(received: $0)) }
+    }
 
     public mutating func apply(_ event: LogEvent, at offset: UInt64) {
         eventsApplied += 1
         lastOffset = offset
+        apply(event, at: offset, indexing: true)
+    }
+
+    /// Folds one record straight from its payload. `received` records (most of a log) and
+    /// routed records that planned nothing are read in place with no allocation; the rest
+    /// are decoded and applied as `apply` does.
+    public mutating func apply(payload: UnsafeRawBufferPointer, at offset: UInt64) throws(LogEventDecodingError) {
+        var cursor = WireCursor(payload)
+        switch (cursor.u8(), cursor.u8()) {
+        case (LogEvent.Kind.received.rawValue, 1):
+            guard let source = cursor.blob(), let eventID = cursor.blob() else { throw .truncated }
+            eventsApplied += 1
+            lastOffset = offset
+            noteReceived(KeyDigest.of(source: source, eventID: eventID, key: digestKey), source: source, at: offset)
+        case (LogEvent.Kind.routed.rawValue, 1):
+            guard let eventOffset = cursor.u64(), cursor.blob() != nil, cursor.blob() != nil, cursor.i64() != nil,
+                  let plans = cursor.blob() else { throw .truncated }
+            if plans.isEmpty {
+                eventsApplied += 1
+                lastOffset = offset
+                if unrouted.remove(eventOffset) != nil { link(offset, to: eventOffset) }
+            } else {
+                apply(try LogEvent.decode(Array(payload), withBody: false), at: offset)
+            }
+        default:
+            apply(try LogEvent.decode(Array(payload), withBody: false), at: offset)
+        }
+    }
+
+    /// Re-applies a work record after the event index came from a snapshot: the same
+    /// changes to jobs and deliveries, none to the index (it already holds them).
+    mutating func reapplyWork(_ event: LogEvent, at offset: UInt64) {
+        apply(event, at: offset, indexing: false)
+    }
+
+    private mutating func noteReceived(_ digest: KeyDigest, source: UnsafeRawBufferPointer, at offset: UInt64) {
+        // A key can appear twice only if an old log holds duplicates; the first stays canonical.
+        guard seen.insert(digest, offset) else { return }
+        if !lastSource.bytes.elementsEqual(source) { lastSource = (Array(source), String(decoding: source, as: UTF8.self)) }
+        acceptedBySource[lastSource.name, default: 0] += 1
+        unrouted.insert(offset)
+        receivedOffsets.append(offset)
+    }
+
+    /// Adds `record` to the history of the event received at `origin`.
+    private mutating func link(_ record: UInt64, to origin: UInt64) {
+        previousRecord[record] = newestRecord[origin] ?? origin
+        newestRecord[origin] = record
+    }
+
+    private mutating func apply(_ event: LogEvent, at offset: UInt64, indexing: Bool) {
+        func history(_ origin: UInt64?) { if indexing, let origin { link(offset, to: origin) } }
         switch event {
         case .received(let e):
-            let key = DedupeKey(source: e.source, eventID: e.eventID)
-            // A key can appear twice only if an old log holds duplicates; the first stays canonical.
-            if seen[key] == nil {
-                seen[key] = offset
-                acceptedBySource[e.source, default: 0] += 1
-                unrouted[offset] = key
-                history[offset] = [offset]
-                byEventID[e.eventID, default: []].append(offset)
+            guard indexing else { return }
+            var source = e.source, eventID = e.eventID
+            source.withUTF8 { s in
+                eventID.withUTF8 { i in
+                    let digest = KeyDigest.of(source: UnsafeRawBufferPointer(s), eventID: UnsafeRawBufferPointer(i), key: digestKey)
+                    noteReceived(digest, source: UnsafeRawBufferPointer(s), at: offset)
+                }
             }
         case .routed(let e):
-            guard unrouted.removeValue(forKey: e.eventOffset) != nil else { return }
-            history[e.eventOffset]?.append(offset)
-            for plan in e.jobs where jobs[plan.id] == nil {
-                let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
-                jobs[plan.id] = job
-                if !job.isFinished { openJobs.insert(plan.id) }
+            if indexing {
+                guard unrouted.remove(e.eventOffset) != nil else { return }
+                history(e.eventOffset)
+                if !e.jobs.isEmpty { workRecords.append(offset) }
             }
+            addJobs(e)
         case .remapped(let e):
-            history[e.eventOffset]?.append(offset)
-            for plan in e.jobs where jobs[plan.id] == nil {
-                let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
-                jobs[plan.id] = job
-                if !job.isFinished { openJobs.insert(plan.id) }
-            }
+            history(e.eventOffset)
+            if indexing { workRecords.append(offset) }
+            addJobs(e)
         case .requeued(let e):
+            if indexing { workRecords.append(offset) }
             guard jobs[e.jobID]?.isFinished == true else { return }
             jobs[e.jobID]?.requeued(e)
             if jobs[e.jobID]?.isFinished == false { openJobs.insert(e.jobID) }
-            if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }
+            history(jobs[e.jobID]?.eventOffset)
         case .delivery(let e):
+            if indexing { workRecords.append(offset) }
             deliveries.apply(e)
             switch e {
             case .planned(let id, _, let notification, _):
                 if let source = notification.data[path: "source"]?.scalarText, let eventID = notification.data[path: "event_id"]?.scalarText,
-                   let origin = seen[DedupeKey(source: source, eventID: eventID)] {
+                   let origin = receivedOffset(of: DedupeKey(source: source, eventID: eventID)) {
                     deliveryOrigin[id] = origin
-                    history[origin]?.append(offset)
+                    history(origin)
                 }
             case .attemptStarted(let id, _, _), .attemptFinished(let id, _, _, _, _, _), .redeliveryRequested(let id, _):
-                if let origin = deliveryOrigin[id] { history[origin]?.append(offset) }
+                history(deliveryOrigin[id])
             default:
                 break
             }
         case .attemptStarted(let e):
+            if indexing { workRecords.append(offset) }
             jobs[e.jobID]?.started(e)
-            if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }
+            history(jobs[e.jobID]?.eventOffset)
         case .attemptFinished(let e):
+            if indexing { workRecords.append(offset) }
             jobs[e.jobID]?.finished(e)
-            if let origin = jobs[e.jobID]?.eventOffset { history[origin]?.append(offset) }
+            history(jobs[e.jobID]?.eventOffset)
             if jobs[e.jobID]?.isFinished == true { openJobs.remove(e.jobID) }
         }
     }
-}
 
-extension GatewayState {
-    /// Every record offset in the history of the event(s) with this id, per received offset.
-    public func historyOffsets(eventID: String) -> [(received: UInt64, records: [UInt64])] {
-        (byEventID[eventID] ?? []).map { ($0, history[$0] ?? [$0]) }
+    private mutating func addJobs(_ e: RoutedEvent) {
+        for plan in e.jobs where jobs[plan.id] == nil {
+            let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
+            jobs[plan.id] = job
+            if !job.isFinished { openJobs.insert(plan.id) }
+        }
     }
 }

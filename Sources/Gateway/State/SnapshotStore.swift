@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+
+/// The snapshot files of a data folder (`<data>/snapshots/state-<last offset>.snap`): written
+/// whole to a temporary name, synced, then renamed, so a crash leaves the old file or the new
+/// one and never half of one. Only the newest `keep` are kept.
+final class SnapshotStore: Sendable {
+    let directory: String
+    let keep: Int
+
+    init(directory: String, keep: Int) throws {
+        self.directory = directory
+        self.keep = max(1, keep)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    }
+
+    /// Snapshot files, newest (highest offset) first.
+    func files() -> [(offset: UInt64, path: String)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.compactMap { name -> (UInt64, String)? in
+            guard name.hasPrefix("state-"), name.hasSuffix(".snap"),
+                  let offset = UInt64(name.dropFirst(6).dropLast(5)) else { return nil }
+            return (offset, (directory as NSString).appendingPathComponent(name))
+        }.sorted { $0.0 > $1.0 }
+    }
+
+    func read(_ path: String) throws -> StateSnapshot {
+        guard let data = FileManager.default.contents(atPath: path) else { throw SnapshotError.damaged("cannot read \(path)") }
+        return try StateSnapshot.decode(Array(data))
+    }
+
+    /// Writes the snapshot durably, then removes all but the newest `keep`. Returns its size.
+    @discardableResult
+    func write(_ snapshot: StateSnapshot) throws -> Int {
+        let bytes = snapshot.encoded()
+        let name = String(format: "state-%020llu.snap", snapshot.lastOffset)
+        let path = (directory as NSString).appendingPathComponent(name)
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ConfigurationError("cannot create \(temporary): \(String(cString: strerror(errno)))") }
+        var written = 0
+        let failure: String? = bytes.withUnsafeBytes { raw in
+            while written < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 { if errno == EINTR { continue }; return "write: \(String(cString: strerror(errno)))" }
+                written += n
+            }
+            return fsync(fd) == 0 ? nil : "fsync: \(String(cString: strerror(errno)))"
+        }
+        close(fd)
+        if let failure {
+            unlink(temporary)
+            throw ConfigurationError("snapshot \(temporary): \(failure)")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw ConfigurationError("snapshot rename to \(path): \(reason)")
+        }
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 { fsync(dirFD); close(dirFD) }
+        prune()
+        return bytes.count
+    }
+
+    /// Removes snapshots beyond the newest `keep`, and temporaries a crash left behind.
+    func prune() {
+        for (_, path) in files().dropFirst(keep) { unlink(path) }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasSuffix(".snap.tmp") { unlink((directory as NSString).appendingPathComponent(name)) }
+    }
+}

@@ -1,0 +1,84 @@
+import EventLog
+import Wire
+
+/// A checkpoint of the fold: the event index as words, and the offsets of the records that
+/// built the jobs and deliveries. The layout is in docs/snapshot-format.md.
+///
+/// It is tied to its log by the offset and payload checksum of the last record it folded:
+/// a snapshot of some other log, or of records since cut away, never matches and is ignored.
+struct StateSnapshot: Sendable, Equatable {
+    static let magic = Array("GHSTATE\u{1}".utf8)
+    static let version: UInt8 = 1
+
+    var digestKey: DigestKey
+    var lastOffset: UInt64
+    var lastRecordChecksum: UInt32
+    var eventsApplied: Int
+    var acceptedBySource: [String: Int]
+    var unrouted: [UInt64]
+    var receivedOffsets: [UInt64]
+    /// (digest high, digest low, received offset) triples.
+    var seen: [UInt64]
+    /// (received offset, newest record) pairs.
+    var newestRecord: [UInt64]
+    /// (record, previous record) pairs.
+    var previousRecord: [UInt64]
+    var workRecords: [UInt64]
+
+    func encoded() -> [UInt8] {
+        var w = WireWriter(capacity: 64 + 8 * (seen.count + newestRecord.count + previousRecord.count + receivedOffsets.count + workRecords.count))
+        w.u8(Self.version)
+        w.u64(lastOffset)
+        w.u64(UInt64(lastRecordChecksum))
+        w.u64(UInt64(eventsApplied))
+        w.u64(digestKey.k0)
+        w.u64(digestKey.k1)
+        w.u64(UInt64(acceptedBySource.count))
+        for (source, count) in acceptedBySource.sorted(by: { $0.key < $1.key }) { w.string(source); w.u64(UInt64(count)) }
+        for table in [unrouted, receivedOffsets, seen, newestRecord, previousRecord, workRecords] { w.words(table) }
+        let body = w.bytes
+        var file = Self.magic
+        withUnsafeBytes(of: CRC32C.checksum(body).littleEndian) { file.append(contentsOf: $0) }
+        file.append(contentsOf: body)
+        return file
+    }
+
+    static func decode(_ file: [UInt8]) throws -> StateSnapshot {
+        let header = magic.count + 4
+        guard file.count >= header, file.starts(with: magic) else { throw SnapshotError.damaged("not a gatehouse state snapshot") }
+        return try file.withUnsafeBytes { (raw) throws(SnapshotError) -> StateSnapshot in
+            let stored = raw.loadUnaligned(fromByteOffset: magic.count, as: UInt32.self).littleEndian
+            let body = UnsafeRawBufferPointer(rebasing: raw[header...])
+            guard CRC32C.update(0, body) == stored else { throw .damaged("checksum mismatch") }
+            var r = WireCursor(body)
+            guard let version = r.u8() else { throw .damaged("empty") }
+            guard version == Self.version else { throw .damaged("format version \(version) is not known to this build") }
+            guard let lastOffset = r.u64(), let checksum = r.u64(), let applied = r.u64(), let k0 = r.u64(), let k1 = r.u64(),
+                  let sources = r.u64(), sources < 1_000_000 else { throw .damaged("truncated header") }
+            var accepted: [String: Int] = [:]
+            for _ in 0..<sources {
+                guard let name = r.blob(), let count = r.u64() else { throw .damaged("truncated source counts") }
+                accepted[String(decoding: name, as: UTF8.self)] = Int(count)
+            }
+            guard let unrouted = r.words(), let received = r.words(), let seen = r.words(), let newest = r.words(),
+                  let previous = r.words(), let work = r.words(), r.isAtEnd else { throw .damaged("truncated tables") }
+            guard seen.count % 3 == 0, newest.count % 2 == 0, previous.count % 2 == 0 else { throw .damaged("tables of the wrong shape") }
+            return StateSnapshot(digestKey: DigestKey(k0: k0, k1: k1), lastOffset: lastOffset, lastRecordChecksum: UInt32(truncatingIfNeeded: checksum),
+                                 eventsApplied: Int(applied), acceptedBySource: accepted, unrouted: unrouted, receivedOffsets: received,
+                                 seen: seen, newestRecord: newest, previousRecord: previous, workRecords: work)
+        }
+    }
+}
+
+/// Why a snapshot was not used (the start then folds the whole log and says so).
+enum SnapshotError: Error, CustomStringConvertible {
+    case damaged(String)
+    case mismatch(String)
+
+    var description: String {
+        switch self {
+        case .damaged(let why): return "snapshot unreadable: \(why)"
+        case .mismatch(let why): return "snapshot does not match the log: \(why)"
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import EventLog
+import Foundation
+@testable import Gateway
+import TestSupport
+import XCTest
+
+/// Snapshots must change how fast a restart is and nothing else: the state rebuilt from a
+/// snapshot plus the log after it equals the state folded from the whole log.
+final class SnapshotTests: XCTestCase {
+    private func contact(_ n: Int) -> String {
+        #"{"email":"snap\#(n)@example.com","first_name":"Snap","last_name":"Shot\#(n)","phone":"+441234567\#(n)"}"#
+    }
+
+    private func sendAndSettle(_ h: ActionHarness, _ range: Range<Int>) {
+        for n in range { XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact(n)), 200) }
+        XCTAssertTrue(h.eventually(15) { h.gateway?.state.openJobs.isEmpty == true && h.gateway?.state.unrouted.isEmpty == true })
+    }
+
+    private func assertSameState(_ a: GatewayState, _ b: GatewayState, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(a.eventsApplied, b.eventsApplied, file: file, line: line)
+        XCTAssertEqual(a.lastOffset, b.lastOffset, file: file, line: line)
+        XCTAssertEqual(a.uniqueEvents, b.uniqueEvents, file: file, line: line)
+        XCTAssertEqual(a.acceptedBySource, b.acceptedBySource, file: file, line: line)
+        XCTAssertEqual(a.receivedOffsets, b.receivedOffsets, file: file, line: line)
+        XCTAssertEqual(a.unrouted, b.unrouted, file: file, line: line)
+        XCTAssertEqual(a.jobs, b.jobs, file: file, line: line)
+        XCTAssertEqual(a.openJobs, b.openJobs, file: file, line: line)
+        XCTAssertEqual(a.deliveries, b.deliveries, file: file, line: line)
+        XCTAssertEqual(a.workRecords, b.workRecords, file: file, line: line)
+        for offset in a.receivedOffsets {
+            XCTAssertEqual(a.historyOffsets(received: offset), b.historyOffsets(received: offset), "history of \(offset)", file: file, line: line)
+        }
+    }
+
+    func testRestartFromSnapshotAndTailEqualsWholeLogFold() throws {
+        let h = try ActionHarness()
+        try h.start()
+        sendAndSettle(h, 0..<6)
+        h.stop()  // a clean stop writes the first snapshot
+        let snapshotsPath = h.data + "/snapshots"
+        let first = try FileManager.default.contentsOfDirectory(atPath: snapshotsPath).filter { $0.hasSuffix(".snap") }
+        XCTAssertEqual(first.count, 1, "a clean stop writes a snapshot")
+
+        try h.start()
+        XCTAssertEqual(h.gateway?.state.uniqueEvents, 6)
+        sendAndSettle(h, 6..<10)
+        XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact(3), id: "dup-probe"), 200)
+        h.stop()
+        // Drop the newest snapshot so the next start uses the older one plus a real tail.
+        let all = try FileManager.default.contentsOfDirectory(atPath: snapshotsPath).filter { $0.hasSuffix(".snap") }.sorted()
+        XCTAssertEqual(all.count, 2)
+        try FileManager.default.removeItem(atPath: snapshotsPath + "/" + all.last!)
+
+        let log = try FileLog.open(directory: h.data + "/log")
+        defer { log.close() }
+        let store = try SnapshotStore(directory: snapshotsPath, keep: 2)
+        let restored = try StateRecovery.recover(log, snapshots: store, logger: Logger(minimum: .error))
+        XCTAssertTrue(restored.summary.hasPrefix("snapshot at offset"), restored.summary)
+        XCTAssertGreaterThan(restored.recordsFolded, 0)
+        let whole = try StateRecovery.fullFold(log)
+        XCTAssertEqual(whole.uniqueEvents, 11)
+        XCTAssertGreaterThan(whole.jobs.count, 10)
+        assertSameState(restored.state, whole)
+        // The restored digest key still recognises events from before the snapshot.
+        XCTAssertTrue(restored.state.contains(DedupeKey(source: "yunojuno", eventID: "dup-probe")))
+        let firstID = try XCTUnwrap(whole.jobs.values.first { $0.eventOffset == whole.receivedOffsets[0] }?.eventID)
+        XCTAssertTrue(restored.state.contains(DedupeKey(source: "yunojuno", eventID: firstID)))
+        XCTAssertEqual(restored.state.historyOffsets(eventID: firstID).map(\.records), whole.historyOffsets(eventID: firstID).map(\.records))
+    }
+
+    func testDamagedOrForeignSnapshotFallsBackToWholeLog() throws {
+        let h = try ActionHarness()
+        try h.start()
+        sendAndSettle(h, 0..<4)
+        h.stop()
+        let snapshotsPath = h.data + "/snapshots"
+        let store = try SnapshotStore(directory: snapshotsPath, keep: 3)
+        let path = try XCTUnwrap(store.files().first?.path)
+        let good = try XCTUnwrap(FileManager.default.contents(atPath: path))
+
+        let log = try FileLog.open(directory: h.data + "/log")
+        defer { log.close() }
+        let whole = try StateRecovery.fullFold(log)
+
+        // A flipped bit anywhere in the body fails its checksum.
+        var flipped = [UInt8](good)
+        flipped[flipped.count / 2] ^= 0x10
+        try Data(flipped).write(to: URL(fileURLWithPath: path))
+        var outcome = try StateRecovery.recover(log, snapshots: store, logger: Logger(minimum: .error))
+        XCTAssertTrue(outcome.summary.hasPrefix("whole log folded"), outcome.summary)
+        assertSameState(outcome.state, whole)
+
+        // A well-formed snapshot that names a record this log does not have is not used.
+        var foreign = try StateSnapshot.decode([UInt8](good))
+        foreign.lastRecordChecksum ^= 1
+        try FileManager.default.removeItem(atPath: path)
+        try store.write(foreign)
+        outcome = try StateRecovery.recover(log, snapshots: store, logger: Logger(minimum: .error))
+        XCTAssertTrue(outcome.summary.hasPrefix("whole log folded"), outcome.summary)
+
+        // One that claims more of the log than there is (a log cut back after it was taken).
+        var ahead = try StateSnapshot.decode([UInt8](good))
+        ahead.lastOffset = log.durableEnd + 100
+        try store.write(ahead)
+        outcome = try StateRecovery.recover(log, snapshots: store, logger: Logger(minimum: .error))
+        XCTAssertTrue(outcome.summary.hasPrefix("whole log folded"), outcome.summary)
+        assertSameState(outcome.state, whole)
+
+        // And the good one, put back, is used again.
+        for (_, p) in store.files() { try FileManager.default.removeItem(atPath: p) }
+        try good.write(to: URL(fileURLWithPath: path))
+        outcome = try StateRecovery.recover(log, snapshots: store, logger: Logger(minimum: .error))
+        XCTAssertTrue(outcome.summary.hasPrefix("snapshot at offset"), outcome.summary)
+        assertSameState(outcome.state, whole)
+    }
+}

@@ -1,0 +1,92 @@
+import XCTest
+@testable import Gateway
+
+final class StateIndexTests: XCTestCase {
+    private let referenceKey = DigestKey(k0: 0x0706_0504_0302_0100, k1: 0x0f0e_0d0c_0b0a_0908)
+
+    private func sip(_ length: Int) -> String {
+        var hasher = SipHasher128(key: referenceKey)
+        let message = (0..<length).map { UInt8($0) }
+        // Fed in two pieces to exercise the partial-word path as well.
+        let split = length / 3
+        message[..<split].withUnsafeBytes { hasher.feed($0) }
+        message[split...].withUnsafeBytes { hasher.feed($0) }
+        let d = hasher.finish()
+        return withUnsafeBytes(of: (d.high.littleEndian, d.low.littleEndian)) { $0.map { String(format: "%02x", $0) }.joined() }
+    }
+
+    /// The reference implementation's vectors_sip128 (0-3) and, for longer inputs, what
+    /// `openssl mac -macopt hexkey:000102..0f -macopt size:16 SIPHASH` prints.
+    func testSipHash128MatchesReferenceVectors() {
+        XCTAssertEqual(sip(0), "a3817f04ba25a8e66df67214c7550293")
+        XCTAssertEqual(sip(1), "da87c1d86b99af44347659119b22fc45")
+        XCTAssertEqual(sip(2), "8177228da4a45dc7fca38bdef60affe4")
+        XCTAssertEqual(sip(7), "a1f1ebbed8dbc153c0b84aa61ff08239")
+        XCTAssertEqual(sip(8), "3b62a9ba6258f5610f83e264f31497b4")
+        XCTAssertEqual(sip(15), "5493e99933b0a8117e08ec0f97cfc3d9")
+        XCTAssertEqual(sip(16), "6ee2a4ca67b054bbfd3315bf85230577")
+        XCTAssertEqual(sip(40), "df6a301e95c95dad97ae0cc8c6913bd8")
+    }
+
+    func testDigestSeparatesSourceFromID() {
+        let a = KeyDigest.of(DedupeKey(source: "ab", eventID: "c"), key: referenceKey)
+        let b = KeyDigest.of(DedupeKey(source: "a", eventID: "bc"), key: referenceKey)
+        XCTAssertNotEqual(a, b)
+    }
+
+    func testDigestIndexKeepsFirstValueAndGrows() {
+        var index = DigestIndex()
+        let key = DigestKey.random()
+        for i in 0..<50_000 { XCTAssertTrue(index.insert(KeyDigest.of(DedupeKey(source: "s", eventID: "e\(i)"), key: key), UInt64(i))) }
+        XCTAssertFalse(index.insert(KeyDigest.of(DedupeKey(source: "s", eventID: "e7"), key: key), 99))
+        XCTAssertEqual(index.count, 50_000)
+        for i in stride(from: 0, to: 50_000, by: 997) {
+            XCTAssertEqual(index[KeyDigest.of(DedupeKey(source: "s", eventID: "e\(i)"), key: key)], UInt64(i))
+        }
+        XCTAssertNil(index[KeyDigest.of(DedupeKey(source: "t", eventID: "e1"), key: key)])
+    }
+
+    func testOffsetTableHoldsZeroAndOverwrites() {
+        var table = OffsetTable()
+        table[0] = 5
+        for i in 1...20_000 { table[UInt64(i) * 1000] = UInt64(i) }
+        table[1000] = 42
+        XCTAssertEqual(table[0], 5)
+        XCTAssertEqual(table[1000], 42)
+        XCTAssertEqual(table[20_000_000], 20_000)
+        XCTAssertNil(table[1])
+        XCTAssertEqual(table.count, 20_001)
+    }
+
+    /// The in-place path (what a restart uses) and the decoded path must build the same
+    /// state from the same records.
+    func testPayloadFoldMatchesDecodedFold() throws {
+        let key = DigestKey.random()
+        var viaPayload = GatewayState(digestKey: key)
+        var viaEvents = GatewayState(digestKey: key)
+        var events: [(UInt64, LogEvent)] = []
+        var offset: UInt64 = 0
+        for i in 0..<200 {
+            let received = LogEvent.received(ReceivedEvent(source: i % 3 == 0 ? "github" : "yunojuno", eventID: "id\(i % 150)", eventType: "t",
+                                                           receivedAt: 1000 + Int64(i), signedAt: nil, contentType: nil, body: Array("{}".utf8)))
+            events.append((offset, received))
+            let receivedAt = offset
+            offset += 100
+            events.append((offset, .routed(RoutedEvent(eventOffset: receivedAt, source: "yunojuno", eventID: "id\(i)", jobs: [], routedAt: 5))))
+            offset += 100
+        }
+        for (at, event) in events {
+            viaEvents.apply(event, at: at)
+            try event.encoded().withUnsafeBytes { try viaPayload.apply(payload: $0, at: at) }
+        }
+        XCTAssertEqual(viaPayload.uniqueEvents, viaEvents.uniqueEvents)
+        XCTAssertEqual(viaPayload.acceptedBySource, viaEvents.acceptedBySource)
+        XCTAssertEqual(viaPayload.receivedOffsets, viaEvents.receivedOffsets)
+        XCTAssertEqual(viaPayload.unrouted, viaEvents.unrouted)
+        XCTAssertEqual(viaPayload.eventsApplied, viaEvents.eventsApplied)
+        XCTAssertEqual(viaPayload.historyOffsets(eventID: "id3").map(\.records), viaEvents.historyOffsets(eventID: "id3").map(\.records))
+        // 200 deliveries over 150 distinct ids per source pattern: later copies are not events.
+        XCTAssertLessThan(viaPayload.uniqueEvents, 200)
+        XCTAssertEqual(viaPayload.historyOffsets(eventID: "id3").first?.records, [600, 700])
+    }
+}
