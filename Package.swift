@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Simulators", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["Routing"], swiftSettings: strict),
         .target(name: "Notify", dependencies: ["Routing", "Signing", "Wire"], swiftSettings: strict),
-        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors", "Notify", "Wire"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors", "Notify", "Wire", "CCPU"], swiftSettings: strict),
         .executableTarget(name: "gatehouse", dependencies: ["Gateway", "Connectors", "Routing", "Simulators"], swiftSettings: strict),
 
         // Benchmark drivers (bench/): built in release by the bench scripts, not by the tests.

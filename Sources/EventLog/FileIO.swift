@@ -62,19 +62,6 @@ enum FileIO {
         return bytes
     }
 
-    /// Reads a whole file into `buffer`, reusing its storage (growing it when needed), and
-    /// returns the byte count: recovery reads every segment, and a fresh zero-filled array
-    /// for each cost more in page faults than the reading itself.
-    static func readFile(_ path: String, into buffer: inout [UInt8]) throws(LogError) -> Int {
-        let fd = try open(path, flags: O_RDONLY)
-        defer { close(fd) }
-        let size = try self.size(fd)
-        if buffer.count < size { buffer = [UInt8](repeating: 0, count: size) }
-        return try buffer.withMutableBytes { (raw) throws(LogError) -> Int in
-            try readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw[0..<size]), at: 0)
-        }
-    }
-
     static func size(_ fd: Int32) throws(LogError) -> Int {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw fail("fstat") }

@@ -6,10 +6,13 @@ public final class FileLog: LogStore {
     /// What open found and repaired; log `recovery.summary` for the operator.
     public let recovery: RecoveryReport
     private let core: LogCore
+    /// Where the log ended when recovery had just checked every record before it.
+    private let openedEnd: UInt64
 
     private init(core: LogCore, recovery: RecoveryReport) {
         self.core = core
         self.recovery = recovery
+        openedEnd = core.durableEnd
     }
 
     /// Dropping the last reference flushes and closes, so a forgotten `close()`
@@ -55,9 +58,22 @@ public final class FileLog: LogStore {
     }
 
     /// As `read(from:)`, but each payload is lent for the call only (no copy): for folds
-    /// that decode a record and keep none of its bytes.
-    public func readBorrowed(from offset: UInt64, _ visit: (_ offset: UInt64, _ payload: UnsafeRawBufferPointer) throws -> Bool) throws {
-        try core.readBorrowed(from: offset, visit)
+    /// that decode a record and keep none of its bytes. `verifiedAtOpen: true` skips the
+    /// CRCs of records that recovery checked when this log was opened (a start's fold runs
+    /// right behind it); records appended since are checked as usual.
+    public func readBorrowed(from offset: UInt64, verifiedAtOpen: Bool = false,
+                             _ visit: (_ offset: UInt64, _ payload: UnsafeRawBufferPointer) throws -> Bool) throws {
+        let verifiedEnd = verifiedAtOpen ? openedEnd : 0
+        if offset < verifiedEnd {
+            var stopped = false
+            try core.readBorrowed(from: offset, verify: false) { at, payload in
+                guard at < verifiedEnd else { return false }
+                if try !visit(at, payload) { stopped = true; return false }
+                return true
+            }
+            if stopped { return }
+        }
+        try core.readBorrowed(from: max(offset, verifiedEnd), verify: true, visit)
     }
 
     /// Visits the records starting exactly at `offsets` (ascending), each payload lent for

@@ -104,12 +104,12 @@ final class LogCore: Sendable {
         }
     }
 
-    func readBorrowed(from offset: UInt64, _ visit: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
+    func readBorrowed(from offset: UInt64, verify: Bool, _ visit: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
         let plan = state.withLock { $0.plan(from: offset) }
         var reader = SegmentReader(directory: directory)
         var start = plan.start
         for segment in plan.segments {
-            guard try reader.visitBorrowed(segment, startingAt: start, from: offset, visit) else { return }
+            guard try reader.visitBorrowed(segment, startingAt: start, from: offset, verify: verify, visit) else { return }
             start = segment.end
         }
     }

@@ -33,12 +33,16 @@ enum LogRecovery {
         var records = 0
         var cut: (bytes: Int, offset: UInt64, reason: String)?
 
-        var buffer: [UInt8] = []
         for (number, entry) in listing.segments.enumerated() {
             let isLast = number == listing.segments.count - 1
-            let count = try FileIO.readFile(SegmentFile.path(directory, entry.name), into: &buffer)
-            try buffer.withBytes { (whole) throws(LogError) in
-                let raw = UnsafeRawBufferPointer(rebasing: whole[0..<count])
+            let path = SegmentFile.path(directory, entry.name)
+            let fd = try FileIO.open(path, flags: O_RDONLY)
+            let size: Int
+            do { size = try FileIO.size(fd) } catch { FileIO.close(fd); throw error }
+            FileIO.close(fd)
+            let mapping = try SegmentMapping(path: path, length: size)
+            try { () throws(LogError) in
+                let raw = mapping.bytes
                 func corrupt(_ position: Int, _ offset: UInt64, _ reason: String) -> LogError {
                     .corrupt(CorruptionReport(segment: entry.name, offset: offset, position: position, reason: reason))
                 }
@@ -70,7 +74,7 @@ enum LogRecovery {
                     cut = (raw.count - run.end, offset, problem)
                 }
                 segments.append(segment)
-            }
+            }()
         }
 
         if let cut {

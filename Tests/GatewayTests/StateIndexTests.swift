@@ -46,23 +46,57 @@ final class StateIndexTests: XCTestCase {
         XCTAssertNil(index[KeyDigest.of(DedupeKey(source: "t", eventID: "e1"), key: key)])
     }
 
-    func testOffsetTableHoldsZeroAndOverwrites() {
-        var table = OffsetTable()
-        table[0] = 5
-        for i in 1...20_000 { table[UInt64(i) * 1000] = UInt64(i) }
-        table[1000] = 42
-        XCTAssertEqual(table[0], 5)
-        XCTAssertEqual(table[1000], 42)
-        XCTAssertEqual(table[20_000_000], 20_000)
-        XCTAssertNil(table[1])
-        XCTAssertEqual(table.count, 20_001)
+    func testHistoryChainsInterleaveEvents() {
+        var chains = HistoryChains()
+        chains.addEvent(0)
+        chains.addEvent(100)
+        chains.link(150, toEvent: 0)
+        chains.link(160, toEvent: 1)
+        chains.link(170, toEvent: 0)
+        for n in 2..<40 { chains.addEvent(UInt64(n) * 1000) }
+        chains.link(50_000, toEvent: 1)
+        XCTAssertEqual(chains.chain(ofEvent: 0), [0, 150, 170])
+        XCTAssertEqual(chains.chain(ofEvent: 1), [100, 160, 50_000])
+        XCTAssertEqual(chains.chain(ofEvent: 5), [5000])
+        XCTAssertEqual(chains.second(ofEvent: 1), 160)
+        XCTAssertNil(chains.second(ofEvent: 5))
+        XCTAssertEqual(chains.event(receivedAt: 100), 1)
+        XCTAssertEqual(chains.event(receivedAt: 39_000), 39)
+        XCTAssertEqual(chains.event(receivedAt: 7000), 7)
+        XCTAssertNil(chains.event(receivedAt: 7001))
+        XCTAssertNil(chains.event(receivedAt: 99_999))
+        // A chain read back from a damaged snapshot must not loop.
+        XCTAssertNil(HistoryChains(received: [0], newest: [0], records: [10], previous: [0]))
+    }
+
+    /// Random inserts and removals against Swift's own Set: deletion by shifting back must
+    /// never strand an entry behind an emptied slot.
+    func testOffsetSetAgreesWithSet() {
+        var mine = OffsetSet()
+        var reference = Set<UInt64>()
+        var generator = SystemRandomNumberGenerator()
+        for step in 0..<60_000 {
+            let value = UInt64.random(in: 0..<4_000, using: &generator) * 37
+            if step % 3 == 2 {
+                XCTAssertEqual(mine.remove(value), reference.remove(value) != nil)
+            } else {
+                XCTAssertEqual(mine.insert(value), reference.insert(value).inserted)
+            }
+            if step % 5_000 == 0 { XCTAssertEqual(mine.sorted(), reference.sorted()) }
+        }
+        XCTAssertEqual(mine.count, reference.count)
+        XCTAssertEqual(mine.sorted(), reference.sorted())
+        for value in reference { XCTAssertTrue(mine.contains(value)) }
+        for value in reference { mine.remove(value) }
+        XCTAssertTrue(mine.isEmpty)
+        XCTAssertEqual(mine.sorted(), [])
     }
 
     /// The in-place path (what a restart uses) and the decoded path must build the same
     /// state from the same records.
     func testPayloadFoldMatchesDecodedFold() throws {
         let key = DigestKey.random()
-        var viaPayload = GatewayState(digestKey: key)
+        var folder = StateFolder(GatewayState(digestKey: key))
         var viaEvents = GatewayState(digestKey: key)
         var events: [(UInt64, LogEvent)] = []
         var offset: UInt64 = 0
@@ -77,8 +111,9 @@ final class StateIndexTests: XCTestCase {
         }
         for (at, event) in events {
             viaEvents.apply(event, at: at)
-            try event.encoded().withUnsafeBytes { try viaPayload.apply(payload: $0, at: at) }
+            try event.encoded().withUnsafeBytes { try folder.apply(payload: $0, at: at) }
         }
+        let viaPayload = folder.finish()
         XCTAssertEqual(viaPayload.uniqueEvents, viaEvents.uniqueEvents)
         XCTAssertEqual(viaPayload.acceptedBySource, viaEvents.acceptedBySource)
         XCTAssertEqual(viaPayload.receivedOffsets, viaEvents.receivedOffsets)

@@ -50,7 +50,7 @@ final class ActionEngine: Sendable {
     func start() {
         let (open, unrouted) = store.read { s in
             (s.openJobs.compactMap { s.jobs[$0] }.sorted { ($0.eventOffset, $0.plan.id) < ($1.eventOffset, $1.plan.id) },
-             s.unrouted.sorted())
+             s.unrouted)
         }
         scheduler.withLock { s in
             s.started = true
@@ -164,7 +164,7 @@ final class ActionEngine: Sendable {
     }
 
     private func sweepUnrouted() {
-        let offsets = store.read { Array($0.unrouted) }
+        let offsets = store.read { $0.unrouted }
         let idle = scheduler.withLock { s in offsets.filter { !s.routing.contains($0) } }
         for offset in idle.sorted() { routeStored(offset) }
     }

@@ -1,58 +1,67 @@
+import CCPU
 /// Dedupe key digest → offset of the event's `received` record: the fold's largest index,
-/// kept in flat arrays (open addressing, linear probing) so inserting a million keys costs
-/// no allocation per key, and a snapshot stores it as plain words.
+/// in one flat table (open addressing, linear probing, four words a slot so a slot never
+/// spans two cache lines), so inserting a million keys costs no allocation per key, one
+/// cache miss per probe, and a snapshot stores it as plain words.
 struct DigestIndex: Sendable {
-    // Slot i is empty while highs[i] == 0 && lows[i] == 0; digests are stored with the low
-    // bit of `low` set, so no real digest looks empty (127 bits remain).
-    private var highs: [UInt64]
-    private var lows: [UInt64]
-    private var values: [UInt64]
+    // Slot i is words 4i..4i+3: digest high, digest low, value, unused. A slot is empty
+    // while its low word is 0; digests are stored with the low bit of `low` set, so no real
+    // digest looks empty (127 bits remain).
+    private var storage: WordBuffer
     private(set) var count = 0
 
     init(capacity: Int = 0) {
-        let slots = Self.slots(for: capacity)
-        highs = [UInt64](repeating: 0, count: slots)
-        lows = highs
-        values = highs
+        storage = WordBuffer(count: 4 * OffsetHashing.slots(for: capacity))
     }
 
+    private var capacity: Int { storage.count / 4 }
+
     subscript(digest: KeyDigest) -> UInt64? {
+        let words = storage.words
         let low = digest.low | 1
-        let mask = highs.count - 1
+        let mask = capacity - 1
         var i = Int(truncatingIfNeeded: digest.high) & mask
-        while true {
-            if highs[i] == digest.high && lows[i] == low { return values[i] }
-            if highs[i] == 0 && lows[i] == 0 { return nil }
+        while words[4 * i + 1] != 0 {
+            if words[4 * i + 1] == low && words[4 * i] == digest.high { return words[4 * i + 2] }
             i = (i + 1) & mask
         }
+        return nil
+    }
+
+    /// Starts loading the slot `digest` probes first, ahead of `insert`.
+    func prefetch(_ digest: KeyDigest) {
+        gh_prefetch_for_write(storage.words + 4 * (Int(truncatingIfNeeded: digest.high) & (capacity - 1)))
     }
 
     /// Inserts unless present; returns false (and changes nothing) when the digest is known.
     @discardableResult
     mutating func insert(_ digest: KeyDigest, _ value: UInt64) -> Bool {
-        if (count + 1) * 4 > highs.count * 3 { grow(to: highs.count * 2) }
+        if (count + 1) * 4 > capacity * 3 { grow(to: capacity * 2) }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        let words = storage.words
         let low = digest.low | 1
-        let mask = highs.count - 1
+        let mask = capacity - 1
         var i = Int(truncatingIfNeeded: digest.high) & mask
-        while !(highs[i] == 0 && lows[i] == 0) {
-            if highs[i] == digest.high && lows[i] == low { return false }
+        while words[4 * i + 1] != 0 {
+            if words[4 * i + 1] == low && words[4 * i] == digest.high { return false }
             i = (i + 1) & mask
         }
-        highs[i] = digest.high
-        lows[i] = low
-        values[i] = value
+        words[4 * i] = digest.high
+        words[4 * i + 1] = low
+        words[4 * i + 2] = value
         count += 1
         return true
     }
 
-    mutating func reserve(_ capacity: Int) {
-        let slots = Self.slots(for: capacity)
-        if slots > highs.count { grow(to: slots) }
+    mutating func reserve(_ wanted: Int) {
+        let target = OffsetHashing.slots(for: wanted)
+        if target > capacity { grow(to: target) }
     }
 
     /// Every entry as (high, low, value) words, in slot order: what a snapshot stores.
     func forEach(_ body: (UInt64, UInt64, UInt64) -> Void) {
-        for i in highs.indices where !(highs[i] == 0 && lows[i] == 0) { body(highs[i], lows[i], values[i]) }
+        let words = storage.words
+        for i in 0..<capacity where words[4 * i + 1] != 0 { body(words[4 * i], words[4 * i + 1], words[4 * i + 2]) }
     }
 
     /// Restores an entry written by `forEach` (its `low` word already carries the set bit).
@@ -60,20 +69,14 @@ struct DigestIndex: Sendable {
         insert(KeyDigest(high: high, low: low), value)
     }
 
-    private static func slots(for capacity: Int) -> Int {
-        var slots = 16
-        while slots * 3 < capacity * 4 { slots *= 2 }
-        return slots
-    }
-
-    private mutating func grow(to slots: Int) {
-        let old = (highs, lows, values)
-        highs = [UInt64](repeating: 0, count: slots)
-        lows = highs
-        values = highs
+    private mutating func grow(to newCapacity: Int) {
+        let old = storage
+        let oldCapacity = capacity
+        storage = WordBuffer(count: 4 * newCapacity)
         count = 0
-        for i in old.0.indices where !(old.0[i] == 0 && old.1[i] == 0) {
-            insert(KeyDigest(high: old.0[i], low: old.1[i]), old.2[i])
+        let words = old.words
+        for i in 0..<oldCapacity where words[4 * i + 1] != 0 {
+            insert(KeyDigest(high: words[4 * i], low: words[4 * i + 1]), words[4 * i + 2])
         }
     }
 }

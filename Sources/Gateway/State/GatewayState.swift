@@ -1,5 +1,4 @@
 import Notify
-import Wire
 
 /// The gateway's state as a fold over the log: replaying the same events always yields the
 /// same state, which is how a restart (or a crash) rebuilds it.
@@ -16,13 +15,11 @@ public struct GatewayState: Sendable {
     /// Accepted events per source.
     public private(set) var acceptedBySource: [String: Int] = [:]
     /// Received events not yet routed (a crash came between the two records).
-    public private(set) var unrouted: Set<UInt64> = []
-    /// The `received` offsets of accepted events, in log order.
-    public private(set) var receivedOffsets: [UInt64] = []
-    /// An event's history as a chain: its `received` offset → its newest record, and each
-    /// later record → the record before it. Events with one record have no entry.
-    private(set) var newestRecord: OffsetTable
-    private(set) var previousRecord: OffsetTable
+    private(set) var unroutedSet = OffsetSet()
+    /// Each accepted event's records, in order.
+    private(set) var history = HistoryChains()
+    /// The event a record was last linked to: where the next lookup starts.
+    private var lastLinkedEvent: Int?
     public private(set) var jobs: [String: JobState] = [:]
     /// Jobs not finished, by id: what the action engine resumes after a restart.
     public private(set) var openJobs: Set<String> = []
@@ -34,8 +31,6 @@ public struct GatewayState: Sendable {
     private var deliveryOrigin: [String: UInt64] = [:]
     /// Offsets of the records that built `jobs` and `deliveries`, in log order.
     private(set) var workRecords: [UInt64] = []
-    /// The last source name seen, so a run of events from one source makes no new strings.
-    private var lastSource: (bytes: [UInt8], name: String) = ([], "")
 
     public init() {
         self.init(digestKey: .random())
@@ -44,26 +39,19 @@ public struct GatewayState: Sendable {
     init(digestKey: DigestKey) {
         self.digestKey = digestKey
         seen = DigestIndex()
-        newestRecord = OffsetTable()
-        previousRecord = OffsetTable()
     }
 
     /// Rebuilds the event index a snapshot holds. Jobs and deliveries start empty: the
     /// caller re-applies `snapshot.workRecords` from the log (see `StateRecovery`).
     init(snapshot: StateSnapshot) {
         self.init(digestKey: snapshot.digestKey)
-        let events = snapshot.receivedOffsets.count
-        seen.reserve(events)
-        newestRecord.reserve(snapshot.newestRecord.count / 2)
-        previousRecord.reserve(snapshot.previousRecord.count / 2)
+        seen.reserve(snapshot.history.eventCount)
         for i in stride(from: 0, to: snapshot.seen.count - 2, by: 3) {
             seen.restore(high: snapshot.seen[i], low: snapshot.seen[i + 1], value: snapshot.seen[i + 2])
         }
-        for i in stride(from: 0, to: snapshot.newestRecord.count - 1, by: 2) { newestRecord[snapshot.newestRecord[i]] = snapshot.newestRecord[i + 1] }
-        for i in stride(from: 0, to: snapshot.previousRecord.count - 1, by: 2) { previousRecord[snapshot.previousRecord[i]] = snapshot.previousRecord[i + 1] }
+        history = snapshot.history
         acceptedBySource = snapshot.acceptedBySource
-        unrouted = Set(snapshot.unrouted)
-        receivedOffsets = snapshot.receivedOffsets
+        unroutedSet = OffsetSet(snapshot.unrouted)
         workRecords = snapshot.workRecords
         eventsApplied = snapshot.eventsApplied
         lastOffset = snapshot.lastOffset
@@ -75,28 +63,26 @@ public struct GatewayState: Sendable {
         var seenWords: [UInt64] = []
         seenWords.reserveCapacity(seen.count * 3)
         seen.forEach { seenWords.append($0); seenWords.append($1); seenWords.append($2) }
-        func pairs(_ table: OffsetTable) -> [UInt64] {
-            var words: [UInt64] = []
-            words.reserveCapacity(table.count * 2)
-            table.forEach { words.append($0); words.append($1) }
-            return words
-        }
         return StateSnapshot(digestKey: digestKey, lastOffset: lastOffset, lastRecordChecksum: lastRecordChecksum,
-                             eventsApplied: eventsApplied, acceptedBySource: acceptedBySource, unrouted: unrouted.sorted(),
-                             receivedOffsets: receivedOffsets, seen: seenWords, newestRecord: pairs(newestRecord),
-                             previousRecord: pairs(previousRecord), workRecords: workRecords)
+                             eventsApplied: eventsApplied, acceptedBySource: acceptedBySource, unrouted: unrouted,
+                             seen: seenWords, history: history, workRecords: workRecords)
     }
 
     public var uniqueEvents: Int { seen.count }
+
+    /// Received events not yet routed (a crash came between the two records), oldest first.
+    public var unrouted: [UInt64] { unroutedSet.sorted() }
+    public var hasUnrouted: Bool { !unroutedSet.isEmpty }
 
     /// Sizes the indexes for about `events` received events, so a restart's fold does not
     /// rehash them over and over as they grow.
     public mutating func reserve(events: Int) {
         seen.reserve(events)
-        newestRecord.reserve(events)
-        previousRecord.reserve(events)
-        receivedOffsets.reserveCapacity(events)
+        history.reserve(events: events)
     }
+
+    /// The `received` offsets of accepted events, in log order.
+    public var receivedOffsets: [UInt64] { history.received }
 
     public func contains(_ key: DedupeKey) -> Bool { receivedOffset(of: key) != nil }
 
@@ -105,37 +91,17 @@ public struct GatewayState: Sendable {
 
     /// Every record offset of one event's history, oldest first.
     public func historyOffsets(received: UInt64) -> [UInt64] {
-        var chain: [UInt64] = []
-        var cursor = newestRecord[received]
-        while let record = cursor, record != received {
-            chain.append(record)
-            cursor = previousRecord[record]
-        }
-        chain.append(received)
-        return chain.reversed()
+        history.event(receivedAt: received).map { history.chain(ofEvent: $0) } ?? [received]
     }
 
     /// The record that follows `received` in its event's history (normally its `routed`).
     public func secondRecord(of received: UInt64) -> UInt64? {
-        var cursor = newestRecord[received]
-        while let record = cursor {
-            let previous = previousRecord[record]
-            if previous == received { return record }
-            cursor = previous
-        }
-        return nil
+        history.event(receivedAt: received).flatMap { history.second(ofEvent: $0) }
     }
 
     /// Whether the `received` record at `offset` accepted an event (a later copy of a known
     /// key is not one).
-    public func isAccepted(received offset: UInt64) -> Bool {
-        var low = 0, high = receivedOffsets.count
-        while low < high {
-            let mid = (low + high) / 2
-            if receivedOffsets[mid] < offset { low = mid + 1 } else { high = mid }
-        }
-        return low < receivedOffsets.count && receivedOffsets[low] == offset
-    }
+    public func isAccepted(received offset: UInt64) -> Bool { history.event(receivedAt: offset) != nil }
 
     /// Every record offset in the history of the event(s) with this id, one list per
     /// source that used the id.
@@ -152,51 +118,42 @@ public struct GatewayState: Sendable {
         apply(event, at: offset, indexing: true)
     }
 
-    /// Folds one record straight from its payload. `received` records (most of a log) and
-    /// routed records that planned nothing are read in place with no allocation; the rest
-    /// are decoded and applied as `apply` does.
-    public mutating func apply(payload: UnsafeRawBufferPointer, at offset: UInt64) throws(LogEventDecodingError) {
-        var cursor = WireCursor(payload)
-        switch (cursor.u8(), cursor.u8()) {
-        case (LogEvent.Kind.received.rawValue, 1):
-            guard let source = cursor.blob(), let eventID = cursor.blob() else { throw .truncated }
-            eventsApplied += 1
-            lastOffset = offset
-            noteReceived(KeyDigest.of(source: source, eventID: eventID, key: digestKey), source: source, at: offset)
-        case (LogEvent.Kind.routed.rawValue, 1):
-            guard let eventOffset = cursor.u64(), cursor.blob() != nil, cursor.blob() != nil, cursor.i64() != nil,
-                  let plans = cursor.blob() else { throw .truncated }
-            if plans.isEmpty {
-                eventsApplied += 1
-                lastOffset = offset
-                if unrouted.remove(eventOffset) != nil { link(offset, to: eventOffset) }
-            } else {
-                apply(try LogEvent.decode(Array(payload), withBody: false), at: offset)
-            }
-        default:
-            apply(try LogEvent.decode(Array(payload), withBody: false), at: offset)
-        }
-    }
-
     /// Re-applies a work record after the event index came from a snapshot: the same
     /// changes to jobs and deliveries, none to the index (it already holds them).
     mutating func reapplyWork(_ event: LogEvent, at offset: UInt64) {
         apply(event, at: offset, indexing: false)
     }
 
-    private mutating func noteReceived(_ digest: KeyDigest, source: UnsafeRawBufferPointer, at offset: UInt64) {
+    /// A `received` record, by its key's digest (see `StateFolder`, which reads these in place).
+    mutating func applyReceived(_ digest: KeyDigest, source: String, at offset: UInt64) {
+        eventsApplied += 1
+        lastOffset = offset
+        noteReceived(digest, source: source, at: offset)
+    }
+
+    /// A `routed` record that planned no jobs (see `StateFolder`).
+    mutating func applyRoutedWithoutJobs(eventOffset: UInt64, at offset: UInt64) {
+        eventsApplied += 1
+        lastOffset = offset
+        if unroutedSet.remove(eventOffset) { link(offset, to: eventOffset) }
+    }
+
+    /// Warms the dedupe slot of `digest` ahead of `applyReceived`.
+    func prefetch(_ digest: KeyDigest) { seen.prefetch(digest) }
+
+    private mutating func noteReceived(_ digest: KeyDigest, source: String, at offset: UInt64) {
         // A key can appear twice only if an old log holds duplicates; the first stays canonical.
         guard seen.insert(digest, offset) else { return }
-        if !lastSource.bytes.elementsEqual(source) { lastSource = (Array(source), String(decoding: source, as: UTF8.self)) }
-        acceptedBySource[lastSource.name, default: 0] += 1
-        unrouted.insert(offset)
-        receivedOffsets.append(offset)
+        acceptedBySource[source, default: 0] += 1
+        unroutedSet.insert(offset)
+        history.addEvent(offset)
     }
 
     /// Adds `record` to the history of the event received at `origin`.
     private mutating func link(_ record: UInt64, to origin: UInt64) {
-        previousRecord[record] = newestRecord[origin] ?? origin
-        newestRecord[origin] = record
+        guard let n = history.event(receivedAt: origin, near: lastLinkedEvent) else { return }
+        history.link(record, toEvent: n)
+        lastLinkedEvent = n
     }
 
     private mutating func apply(_ event: LogEvent, at offset: UInt64, indexing: Bool) {
@@ -204,16 +161,10 @@ public struct GatewayState: Sendable {
         switch event {
         case .received(let e):
             guard indexing else { return }
-            var source = e.source, eventID = e.eventID
-            source.withUTF8 { s in
-                eventID.withUTF8 { i in
-                    let digest = KeyDigest.of(source: UnsafeRawBufferPointer(s), eventID: UnsafeRawBufferPointer(i), key: digestKey)
-                    noteReceived(digest, source: UnsafeRawBufferPointer(s), at: offset)
-                }
-            }
+            noteReceived(KeyDigest.of(DedupeKey(source: e.source, eventID: e.eventID), key: digestKey), source: e.source, at: offset)
         case .routed(let e):
             if indexing {
-                guard unrouted.remove(e.eventOffset) != nil else { return }
+                guard unroutedSet.remove(e.eventOffset) else { return }
                 history(e.eventOffset)
                 if !e.jobs.isEmpty { workRecords.append(offset) }
             }

@@ -36,14 +36,15 @@ enum StateRecovery {
         let total = log.recovery.records
         // Roughly half the records are `received` ones; over-reserving costs little.
         state.reserve(events: total / 2)
+        var folder = StateFolder(state)
         var folded = 0
-        try log.readBorrowed(from: 0) { offset, payload in
+        try log.readBorrowed(from: 0, verifiedAtOpen: true) { offset, payload in
             folded += 1
             if folded % 250_000 == 0 { progress?(folded, total) }
-            try fold(payload, at: offset, into: &state)
+            try fold(payload, at: offset, into: &folder)
             return true
         }
-        return state
+        return folder.finish()
     }
 
     /// The checksum a snapshot keeps of the last record it folded.
@@ -71,18 +72,19 @@ enum StateRecovery {
             }
         }
         var tail = 0
-        try log.readBorrowed(from: snapshot.lastOffset) { offset, payload in
+        var folder = StateFolder(state)
+        try log.readBorrowed(from: snapshot.lastOffset, verifiedAtOpen: true) { offset, payload in
             guard offset != snapshot.lastOffset else { return true }
             tail += 1
-            try fold(payload, at: offset, into: &state)
+            try fold(payload, at: offset, into: &folder)
             return true
         }
-        return (state, tail)
+        return (folder.finish(), tail)
     }
 
-    private static func fold(_ payload: UnsafeRawBufferPointer, at offset: UInt64, into state: inout GatewayState) throws {
+    private static func fold(_ payload: UnsafeRawBufferPointer, at offset: UInt64, into folder: inout StateFolder) throws {
         do {
-            try state.apply(payload: payload, at: offset)
+            try folder.apply(payload: payload, at: offset)
         } catch {
             throw ConfigurationError("log record at offset \(offset) cannot be decoded: \(error)")
         }

@@ -16,17 +16,13 @@ struct StateSnapshot: Sendable, Equatable {
     var eventsApplied: Int
     var acceptedBySource: [String: Int]
     var unrouted: [UInt64]
-    var receivedOffsets: [UInt64]
     /// (digest high, digest low, received offset) triples.
     var seen: [UInt64]
-    /// (received offset, newest record) pairs.
-    var newestRecord: [UInt64]
-    /// (record, previous record) pairs.
-    var previousRecord: [UInt64]
+    var history: HistoryChains
     var workRecords: [UInt64]
 
     func encoded() -> [UInt8] {
-        var w = WireWriter(capacity: 64 + 8 * (seen.count + newestRecord.count + previousRecord.count + receivedOffsets.count + workRecords.count))
+        var w = WireWriter(capacity: 64 + 8 * (seen.count + 2 * history.eventCount + 2 * history.records.count + workRecords.count))
         w.u8(Self.version)
         w.u64(lastOffset)
         w.u64(UInt64(lastRecordChecksum))
@@ -35,7 +31,10 @@ struct StateSnapshot: Sendable, Equatable {
         w.u64(digestKey.k1)
         w.u64(UInt64(acceptedBySource.count))
         for (source, count) in acceptedBySource.sorted(by: { $0.key < $1.key }) { w.string(source); w.u64(UInt64(count)) }
-        for table in [unrouted, receivedOffsets, seen, newestRecord, previousRecord, workRecords] { w.words(table) }
+        let indexes = { (list: [Int]) in list.map { UInt64(bitPattern: Int64($0)) } }
+        for table in [unrouted, seen, history.received, indexes(history.newest), history.records, indexes(history.previous), workRecords] {
+            w.words(table)
+        }
         let body = w.bytes
         var file = Self.magic
         withUnsafeBytes(of: CRC32C.checksum(body).littleEndian) { file.append(contentsOf: $0) }
@@ -60,12 +59,15 @@ struct StateSnapshot: Sendable, Equatable {
                 guard let name = r.blob(), let count = r.u64() else { throw .damaged("truncated source counts") }
                 accepted[String(decoding: name, as: UTF8.self)] = Int(count)
             }
-            guard let unrouted = r.words(), let received = r.words(), let seen = r.words(), let newest = r.words(),
-                  let previous = r.words(), let work = r.words(), r.isAtEnd else { throw .damaged("truncated tables") }
-            guard seen.count % 3 == 0, newest.count % 2 == 0, previous.count % 2 == 0 else { throw .damaged("tables of the wrong shape") }
+            guard let unrouted = r.words(), let seen = r.words(), let received = r.words(), let newest = r.words(),
+                  let records = r.words(), let previous = r.words(), let work = r.words(), r.isAtEnd else { throw SnapshotError.damaged("truncated tables") }
+            let indexes = { (words: [UInt64]) in words.map { Int(Int64(bitPattern: $0)) } }
+            guard seen.count % 3 == 0,
+                  let history = HistoryChains(received: received, newest: indexes(newest), records: records, previous: indexes(previous))
+            else { throw SnapshotError.damaged("tables of the wrong shape") }
             return StateSnapshot(digestKey: DigestKey(k0: k0, k1: k1), lastOffset: lastOffset, lastRecordChecksum: UInt32(truncatingIfNeeded: checksum),
-                                 eventsApplied: Int(applied), acceptedBySource: accepted, unrouted: unrouted, receivedOffsets: received,
-                                 seen: seen, newestRecord: newest, previousRecord: previous, workRecords: work)
+                                 eventsApplied: Int(applied), acceptedBySource: accepted, unrouted: unrouted,
+                                 seen: seen, history: history, workRecords: work)
         }
     }
 }
