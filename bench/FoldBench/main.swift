@@ -61,3 +61,6 @@ print(String(format: "  fold into state         %6.3f s  %8.0f MiB/s  (%.0f reco
              Double(summary.records) / summary.foldSeconds))
 print(String(format: "  open + fold (a start)   %6.3f s  %8.0f MiB/s  (opening reads and checks every segment first)", summary.seconds, mb / summary.seconds))
 print(String(format: "  fold / read ratio: %.2f  (target >= 0.5); open + fold / read: %.2f", catSeconds / summary.foldSeconds, catSeconds / summary.seconds))
+
+let fromSnapshot = try OfflineReplay.timeRestart(configuration: configuration, writeSnapshot: true)
+print(String(format: "  start from a snapshot   %6.3f s  (%@)", fromSnapshot.seconds, fromSnapshot.summary))
