@@ -85,6 +85,20 @@ public final class FileLog: LogStore {
 
     public var durableEnd: UInt64 { core.durableEnd }
 
+    /// Sealed segments (every one but the active), oldest first, for retention.
+    public func sealedSegments() -> [SealedSegment] { core.sealedSegments() }
+
+    /// Removes the sealed segments that end at or before `offset` (or moves them into
+    /// `archive`, a folder on the same filesystem), oldest first; the active segment is never
+    /// touched. Returns the file names. Readers that already planned a read of one of them
+    /// get an error rather than wrong data.
+    public func removeSegments(endingAtOrBefore offset: UInt64, archive: String? = nil) throws(LogError) -> [String] {
+        try core.removeSegments(endingAtOrBefore: offset, archive: archive)
+    }
+
+    /// Offset of the first record still in the log (above 0 once retention removed segments).
+    public var firstOffset: UInt64 { core.firstOffset }
+
     public func stats() -> LogStats { core.stats() }
 
     public func close() { core.close() }

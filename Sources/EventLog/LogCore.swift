@@ -130,6 +130,46 @@ final class LogCore: Sendable {
         }
     }
 
+    /// Sealed segments with their modification times, oldest first (the active one is left out).
+    func sealedSegments() -> [SealedSegment] {
+        let sealed = state.withLock { Array($0.segments.dropLast()) }
+        return sealed.map { segment in
+            var info = stat()
+            let modified = stat(SegmentFile.path(directory, segment.fileName), &info) == 0 ? Int64(info.st_mtim.tv_sec) : 0
+            return SealedSegment(name: segment.fileName, base: segment.base, end: segment.end, modifiedAt: modified)
+        }
+    }
+
+    /// Removes (or moves into `archive`) the sealed segments that end at or before `offset`.
+    /// They leave the shared state first, so no new reader plans a read of them.
+    func removeSegments(endingAtOrBefore offset: UInt64, archive: String?) throws(LogError) -> [String] {
+        let doomed: [SegmentInfo] = state.withLock { s in
+            let gone = Array(s.segments.dropLast().prefix { $0.end <= offset })
+            if !gone.isEmpty {
+                s.segments.removeFirst(gone.count)
+                s.index.drop(below: s.segments[0].base)
+            }
+            return gone
+        }
+        for segment in doomed {
+            let path = SegmentFile.path(directory, segment.fileName)
+            if let archive {
+                try FileIO.rename(path, to: archive + "/" + segment.fileName)
+            } else {
+                try FileIO.remove(path)
+            }
+        }
+        if !doomed.isEmpty && options.sync != .none {
+            try FileIO.syncDirectory(directory)
+            if let archive { try FileIO.syncDirectory(archive) }
+        }
+        return doomed.map(\.fileName)
+    }
+
+    var firstOffset: UInt64 {
+        state.withLock { $0.segments.first?.base ?? 0 }
+    }
+
     var durableEnd: UInt64 {
         state.withLock { $0.durableEnd }
     }

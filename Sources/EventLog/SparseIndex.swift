@@ -32,6 +32,11 @@ struct SparseIndex: Sendable {
         return copy
     }
 
+    /// Forgets entries below `offset` (their segments were removed).
+    mutating func drop(below offset: UInt64) {
+        entries.removeAll { $0 < offset }
+    }
+
     /// The largest recorded record start at or below `offset`.
     func floor(_ offset: UInt64) -> UInt64? {
         var low = 0

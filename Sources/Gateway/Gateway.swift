@@ -24,6 +24,8 @@ public final class Gateway: Sendable {
     let operatorServices: OperatorServices
     /// Writes checkpoints of the state (nil when snapshots are off).
     let snapshotScheduler: SnapshotScheduler?
+    /// Removes old finished segments and forgets old ids (nil when snapshots are off).
+    let retention: RetentionSweeper?
     let startedAt = Clock.unixSeconds()
     private let serverBox = Mutex<HTTPServer?>(nil)
     private let ready = Atomic<Bool>(false)
@@ -61,9 +63,18 @@ public final class Gateway: Sendable {
         let connectorSettings = try connectors ?? ConnectorSettingsResolver.resolve(configuration.apis, secrets: secrets)
         let store = EventStore(log: log, recovered: folded)
         self.store = store
-        snapshotScheduler = snapshots.map {
+        let snapshotScheduler = snapshots.map {
             SnapshotScheduler(store: store, snapshots: $0, everyRecords: configuration.snapshots.everyRecords,
                               recordsAtStart: folded.eventsApplied - recovered.recordsFolded, logger: logger)
+        }
+        self.snapshotScheduler = snapshotScheduler
+        retention = snapshotScheduler.map { RetentionSweeper(settings: configuration.retention, store: store, snapshots: $0, logger: logger) }
+        if retention == nil && (configuration.retention.maxAgeSeconds > 0 || configuration.retention.dedupeWindowSeconds > 0) {
+            throw ConfigurationError("retention needs snapshots (snapshots.enabled): a snapshot keeps what retention forgets")
+        }
+        if log.firstOffset > 0 && !recovered.summary.hasPrefix("snapshot") {
+            logger.warning("the log starts at offset \(log.firstOffset) (older segments were removed by retention) and no snapshot matched: "
+                           + "ids of events before it are no longer recognised as duplicates, and their counts are gone")
         }
         operatorServices = try OperatorServices(configuration: configuration, secrets: secrets, store: store, logger: logger)
         let router = EventRouter(rules: catalog.sources.mapValues(\.rules))
@@ -120,6 +131,7 @@ public final class Gateway: Sendable {
         }
         operatorServices.start()
         snapshotScheduler?.start()
+        retention?.start()
         notifier.start()
         engine.start()
         let bound = try server.start()
@@ -139,6 +151,7 @@ public final class Gateway: Sendable {
         operatorServices.stop()
         // Everything is folded by now except appends still queued; those are the next
         // start's short tail.
+        retention?.stop()
         snapshotScheduler?.stop()
         snapshotScheduler?.writeNow()
         log.close()

@@ -46,6 +46,17 @@ public struct DeliveryState: Sendable, Equatable {
         }
     }
 
+    /// Forgets finished deliveries (retention); their subscribers' counts keep them, since
+    /// counts are totals. Open deliveries are never forgotten.
+    public mutating func forget(_ ids: some Sequence<String>) {
+        for id in ids where deliveries[id]?.isOpen == false { deliveries.removeValue(forKey: id) }
+    }
+
+    /// Sets subscribers' standing to what a retention record carried (see `forget`).
+    public mutating func restore(_ health: [String: SubscriberHealth]) {
+        for (id, h) in health { subscribers[id] = h }
+    }
+
     /// Changes one record in place and moves it between its subscriber's counts when its
     /// standing changes (three events per delivery: kept cheap). Returns
     /// the record's subscriber, nil if there is no such record.

@@ -75,10 +75,15 @@ final class ActionHarness {
     /// Posts a Svix-signed YunoJuno event; returns the HTTP status.
     @discardableResult
     func sendYunoJuno(_ type: String, _ object: String, id: String = "msg_\(UUID().uuidString)", mode: String = "live") -> Int? {
+        sendYunoJunoRaw(type, object, id: id, mode: mode)?.status
+    }
+
+    /// Posts a Svix-signed YunoJuno event; returns the whole answer.
+    func sendYunoJunoRaw(_ type: String, _ object: String, id: String, mode: String = "live") -> ParsedResponse? {
         let body = Array(#"{"api_version":"2024-04-10","event_type":"\#(type)","mode":"\#(mode)","data":{"object":\#(object)}}"#.utf8)
         let key = try! SignatureScheme.svix.key(fromSecret: Self.yunojunoSecret)
         let headers = WebhookSigner.headers(scheme: .svix, key: key, id: id, timestamp: Int64(Date().timeIntervalSince1970), body: body)
-        return (try? RawClient(port: port))?.request("POST", "/webhooks/yunojuno", headers: headers + [("Content-Type", "application/json")], body: body)?.status
+        return (try? RawClient(port: port))?.request("POST", "/webhooks/yunojuno", headers: headers + [("Content-Type", "application/json")], body: body)
     }
 
     /// Polls until `condition` holds or `timeout` passes.

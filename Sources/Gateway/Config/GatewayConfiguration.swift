@@ -16,6 +16,7 @@ public struct GatewayConfiguration: Sendable, Codable {
     public var maxConnections = 10_000
     public var log = LogSettings()
     public var snapshots = SnapshotSettings()
+    public var retention = RetentionSettings()
     /// When a source's secret is not configured, generate one under `<data>/dev-secrets/`
     /// instead of refusing to start. On in the embedded default; turn it off in production.
     public var devSecrets = true
@@ -50,10 +51,25 @@ public struct GatewayConfiguration: Sendable, Codable {
         public init() {}
     }
 
+    /// Bounded disk: old segments go once their work is finished; event ids are remembered
+    /// for dedupe for a window of their own. Both off by default (keep everything).
+    public struct RetentionSettings: Sendable, Codable {
+        /// Sealed segments last written longer ago than this, and holding no unfinished work,
+        /// are removed (or archived). 0 keeps every segment.
+        public var maxAgeSeconds: Int64 = 0
+        /// A folder on the log's filesystem to move removed segments into, instead of deleting.
+        public var archive: String?
+        /// Event ids received longer ago than this are forgotten by dedupe (kept across
+        /// restarts until then, also after their segments are gone). 0 remembers every id.
+        public var dedupeWindowSeconds: Int64 = 0
+        public var checkEverySeconds: Double = 60
+        public init() {}
+    }
+
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-        case listen, data, routes, loops, log, snapshots, apis, actions, subscribers
+        case listen, data, routes, loops, log, snapshots, retention, apis, actions, subscribers
         case allowPrivateSubscribers = "allow_private_subscribers"
         case maxBodyBytes = "max_body_bytes", maxHeaderBytes = "max_header_bytes"
         case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms"
@@ -101,6 +117,15 @@ extension GatewayConfiguration.SnapshotSettings {
     enum CodingKeys: String, CodingKey {
         case enabled, keep
         case everyRecords = "every_records"
+    }
+}
+
+extension GatewayConfiguration.RetentionSettings {
+    enum CodingKeys: String, CodingKey {
+        case archive
+        case maxAgeSeconds = "max_age_seconds"
+        case dedupeWindowSeconds = "dedupe_window_seconds"
+        case checkEverySeconds = "check_every_seconds"
     }
 }
 

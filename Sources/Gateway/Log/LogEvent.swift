@@ -16,8 +16,12 @@ public enum LogEvent: Sendable, Equatable {
     case remapped(RoutedEvent)
     /// A step of an outbound notification's delivery (see the Notify module's own layout).
     case delivery(DeliveryEvent)
+    /// Retention forgot what lived only in segments before a point (see `RetentionMark`).
+    case retained(RetentionMark)
 
-    enum Kind: UInt8 { case received = 1, routed = 2, attemptStarted = 3, attemptFinished = 4, requeued = 5, remapped = 6, delivery = 7 }
+    enum Kind: UInt8 {
+        case received = 1, routed = 2, attemptStarted = 3, attemptFinished = 4, requeued = 5, remapped = 6, delivery = 7, retained = 8
+    }
 
     public func encoded() -> [UInt8] {
         var w = WireWriter(capacity: 256)
@@ -38,6 +42,14 @@ public enum LogEvent: Sendable, Equatable {
         case .delivery(let e):
             w.u8(Kind.delivery.rawValue); w.u8(1)
             w.blob(e.encoded())
+        case .retained(let e):
+            w.u8(Kind.retained.rawValue); w.u8(1)
+            w.u64(e.before); w.u64(e.dedupeFloor); w.i64(e.at)
+            w.u64(UInt64(e.subscribers.count))
+            for (id, health) in e.subscribers.sorted(by: { $0.key < $1.key }) {
+                w.string(id)
+                health.encode(into: &w)
+            }
         case .attemptStarted(let e):
             w.u8(Kind.attemptStarted.rawValue); w.u8(1)
             w.string(e.jobID); w.i64(Int64(e.step)); w.i64(Int64(e.attempt)); w.i64(e.at)
@@ -81,6 +93,15 @@ public enum LogEvent: Sendable, Equatable {
             return .requeued(JobRequeued(jobID: try r.string(), at: try r.i64(), reason: try r.string()))
         case .delivery:
             do { return .delivery(try DeliveryEvent.decode(try r.blob())) } catch { throw .truncated }
+        case .retained:
+            let before = try r.u64(), floor = try r.u64(), at = try r.i64(), count = try r.u64()
+            guard count <= UInt64(payload.count) else { throw .truncated }
+            var subscribers: [String: SubscriberHealth] = [:]
+            for _ in 0..<count {
+                let id = try r.string()
+                subscribers[id] = try SubscriberHealth.decode(&r)
+            }
+            return .retained(RetentionMark(before: before, dedupeFloor: floor, at: at, subscribers: subscribers))
         case .attemptStarted:
             return .attemptStarted(AttemptStarted(jobID: try r.string(), step: Int(try r.i64()), attempt: Int(try r.i64()), at: try r.i64()))
         case .attemptFinished:

@@ -58,6 +58,8 @@ enum EventHistory {
             case .delivery(let d):
                 history.append(DeliveryHistory.item(d, offset: offset))
                 continue
+            case .retained:
+                continue  // never part of one event's history
             case .requeued(let e):
                 var item: [String: JSONValue] = ["kind": .string("requeued"), "job": .string(e.jobID),
                                                  "at": .string(Clock.iso8601(milliseconds: e.at)), "offset": .int(Int64(offset)),

@@ -31,6 +31,15 @@ final class EventIndex: Sendable {
         contents.withLock { $0.laterJobs[offset, default: []].append(contentsOf: ids) }
     }
 
+    /// Forgets events received before `offset` (retention removed their records).
+    func drop(before offset: UInt64) {
+        contents.withLock { c in
+            let keep = c.offsets.firstIndex { $0 >= offset } ?? c.offsets.count
+            c.offsets.removeFirst(keep)
+            c.laterJobs = c.laterJobs.filter { $0.key >= offset }
+        }
+    }
+
     /// A copy of the offsets (copy-on-write: cheap until the next append).
     func snapshot() -> [UInt64] { contents.withLock { $0.offsets } }
 

@@ -48,6 +48,7 @@ final class LogTail: Sendable {
             var received: [(offset: UInt64, at: Int64)] = []
             var finished: [AttemptFinished] = []
             var remapped: [RoutedEvent] = []
+            var retainedFrom: UInt64?
             var next = p.next
             do {
                 try store.log.read(from: p.next) { record in
@@ -62,6 +63,8 @@ final class LogTail: Sendable {
                         if case .attemptFinished(let e)? = try? LogEvent.decode(record.payload) { finished.append(e) }
                     case LogEvent.Kind.remapped.rawValue:
                         if case .remapped(let e)? = try? LogEvent.decode(record.payload) { remapped.append(e) }
+                    case LogEvent.Kind.retained.rawValue:
+                        if case .retained(let mark)? = try? LogEvent.decode(record.payload) { retainedFrom = mark.before }
                     default:
                         break
                     }
@@ -81,6 +84,7 @@ final class LogTail: Sendable {
                      return actions[e.step].api
                  })
             }
+            if let retainedFrom { index.drop(before: retainedFrom) }
             index.append(accepted.map(\.offset))
             for e in remapped { index.addLaterJobs(e.jobs.map(\.id).filter { !EventIndex.isRoutedJobID($0, eventOffset: e.eventOffset) }, event: e.eventOffset) }
             for event in accepted { rates.add(.accepted, at: event.at) }

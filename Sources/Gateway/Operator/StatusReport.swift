@@ -25,6 +25,10 @@ struct StatusReport {
             if !job.isFinished { t.oldestPending = min(t.oldestPending ?? job.dueAt, job.dueAt) }
             tallies[api] = t
         }
+        // Finished jobs retention forgot still count: these are totals.
+        for (key, count) in state.retiredJobs {
+            tallies[key.api, default: Tally()].counts[key.status.rawValue, default: 0] += Int64(count)
+        }
         var out: [String: JSONValue] = [:]
         for (api, t) in tallies {
             var fields: [String: JSONValue] = [:]

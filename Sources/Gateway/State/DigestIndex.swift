@@ -64,6 +64,19 @@ struct DigestIndex: Sendable {
         for i in 0..<capacity where words[4 * i + 1] != 0 { body(words[4 * i], words[4 * i + 1], words[4 * i + 2]) }
     }
 
+    /// Forgets every entry whose value is below `floor` (the dedupe window's edge).
+    mutating func removeAll(valuesBelow floor: UInt64) {
+        guard floor > 0 else { return }
+        let old = storage
+        let oldCapacity = capacity
+        storage = WordBuffer(count: 4 * oldCapacity)
+        count = 0
+        let words = old.words
+        for i in 0..<oldCapacity where words[4 * i + 1] != 0 && words[4 * i + 2] >= floor {
+            insert(KeyDigest(high: words[4 * i], low: words[4 * i + 1]), words[4 * i + 2])
+        }
+    }
+
     /// Restores an entry written by `forEach` (its `low` word already carries the set bit).
     mutating func restore(high: UInt64, low: UInt64, value: UInt64) {
         insert(KeyDigest(high: high, low: low), value)

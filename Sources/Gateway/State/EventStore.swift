@@ -1,3 +1,4 @@
+import Dispatch
 import EventLog
 import Synchronization
 
@@ -23,6 +24,20 @@ public final class EventStore: Sendable {
             }
             then(result)
         }
+    }
+
+    /// Appends and waits until the events are durable and folded (for maintenance threads,
+    /// never for the log's own writer thread).
+    @discardableResult
+    func appendAndWait(_ events: [LogEvent]) throws -> [UInt64] {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<[UInt64], LogError>?>(nil)
+        append(events) { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        done.wait()
+        return try outcome.withLock { $0! }.get()
     }
 
     func read<R>(_ body: (borrowing GatewayState) -> R) -> R {

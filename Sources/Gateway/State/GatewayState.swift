@@ -29,8 +29,17 @@ public struct GatewayState: Sendable {
     public private(set) var deliveries = DeliveryState()
     /// Which received event each delivery is about, so its steps join the event's history.
     private var deliveryOrigin: [String: UInt64] = [:]
+    /// Offset of each delivery's `planned` record: retention forgets finished deliveries
+    /// planned before its mark.
+    private var deliveryPlanned: [String: UInt64] = [:]
     /// Offsets of the records that built `jobs` and `deliveries`, in log order.
     private(set) var workRecords: [UInt64] = []
+    /// Finished jobs that retention forgot, by API and how they ended: totals stay totals.
+    public private(set) var retiredJobs: [RetiredJobKey: Int] = [:]
+    /// The latest retention mark: records before it may be gone from the log.
+    public private(set) var retentionFloor: UInt64 = 0
+    /// Dedupe digests of events received before this offset were forgotten (dedupe window).
+    public private(set) var dedupeFloor: UInt64 = 0
 
     public init() {
         self.init(digestKey: .random())
@@ -53,6 +62,9 @@ public struct GatewayState: Sendable {
         acceptedBySource = snapshot.acceptedBySource
         unroutedSet = OffsetSet(snapshot.unrouted)
         workRecords = snapshot.workRecords
+        retentionFloor = snapshot.retentionFloor
+        dedupeFloor = snapshot.dedupeFloor
+        retiredJobs = snapshot.retiredJobs
         eventsApplied = snapshot.eventsApplied
         lastOffset = snapshot.lastOffset
     }
@@ -65,7 +77,8 @@ public struct GatewayState: Sendable {
         seen.forEach { seenWords.append($0); seenWords.append($1); seenWords.append($2) }
         return StateSnapshot(digestKey: digestKey, lastOffset: lastOffset, lastRecordChecksum: lastRecordChecksum,
                              eventsApplied: eventsApplied, acceptedBySource: acceptedBySource, unrouted: unrouted,
-                             seen: seenWords, history: history, workRecords: workRecords)
+                             seen: seenWords, history: history, workRecords: workRecords, retentionFloor: retentionFloor,
+                             dedupeFloor: dedupeFloor, retiredJobs: retiredJobs)
     }
 
     public var uniqueEvents: Int { seen.count }
@@ -104,12 +117,12 @@ public struct GatewayState: Sendable {
     public func isAccepted(received offset: UInt64) -> Bool { history.event(receivedAt: offset) != nil }
 
     /// Every record offset in the history of the event(s) with this id, one list per
-    /// source that used the id.
+    /// source that used the id. Events whose records retention removed have none.
     public func historyOffsets(eventID: String) -> [(received: UInt64, records: [UInt64])] {
         acceptedBySource.keys.sorted()
             .compactMap { receivedOffset(of: DedupeKey(source: $0, eventID: eventID)) }
             .sorted()
-            .map { ($0, historyOffsets(received: $0)) }
+            .compactMap { offset in history.event(receivedAt: offset).map { (offset, history.chain(ofEvent: $0)) } }
     }
 
     public mutating func apply(_ event: LogEvent, at offset: UInt64) {
@@ -168,11 +181,11 @@ public struct GatewayState: Sendable {
                 history(e.eventOffset)
                 if !e.jobs.isEmpty { workRecords.append(offset) }
             }
-            addJobs(e)
+            addJobs(e, at: offset)
         case .remapped(let e):
             history(e.eventOffset)
             if indexing { workRecords.append(offset) }
-            addJobs(e)
+            addJobs(e, at: offset)
         case .requeued(let e):
             if indexing { workRecords.append(offset) }
             guard jobs[e.jobID]?.isFinished == true else { return }
@@ -203,12 +216,60 @@ public struct GatewayState: Sendable {
             jobs[e.jobID]?.finished(e)
             history(jobs[e.jobID]?.eventOffset)
             if jobs[e.jobID]?.isFinished == true { openJobs.remove(e.jobID) }
+        case .retained(let mark):
+            forgetWork(before: mark, indexing: indexing)
+            if indexing {
+                forgetIndex(before: mark)
+                workRecords.append(offset)
+            }
         }
+        if case .delivery(.planned(let id, _, _, _)) = event, deliveryPlanned[id] == nil { deliveryPlanned[id] = offset }
     }
 
-    private mutating func addJobs(_ e: RoutedEvent) {
+    /// The earliest offset unfinished work still needs: the event of an open job (its body
+    /// renders the actions), an unrouted event, or an open delivery's `planned` record.
+    /// Retention keeps every segment from the one holding it on; nil when nothing is open.
+    public var oldestNeededOffset: UInt64? {
+        var oldest = unroutedSet.sorted().first
+        func consider(_ offset: UInt64?) { if let offset, offset < (oldest ?? .max) { oldest = offset } }
+        for id in openJobs { consider(jobs[id]?.eventOffset) }
+        for record in deliveries.deliveries.values where record.isOpen { consider(deliveryPlanned[record.id] ?? 0) }
+        return oldest
+    }
+
+    /// What a retention mark forgets of jobs and deliveries: the finished ones planned before
+    /// it. Open ones stay (the sweeper never removes their segments).
+    private mutating func forgetWork(before mark: RetentionMark, indexing: Bool) {
+        for (id, job) in jobs where job.plannedAt < mark.before && job.isFinished {
+            jobs.removeValue(forKey: id)
+            if indexing, let api = job.currentAction?.api ?? job.plan.actions.last?.api {
+                retiredJobs[RetiredJobKey(api: api, status: job.status), default: 0] += 1
+            }
+        }
+        let old = deliveryPlanned.filter { $0.value < mark.before }.map(\.key)
+        deliveries.forget(old)
+        for id in old where deliveries.deliveries[id] == nil {
+            deliveryPlanned.removeValue(forKey: id)
+            deliveryOrigin.removeValue(forKey: id)
+        }
+        deliveries.restore(mark.subscribers)
+    }
+
+    /// What a retention mark forgets of the event index: histories of events received before
+    /// it, digests of events older than the dedupe window, and the work records before it.
+    private mutating func forgetIndex(before mark: RetentionMark) {
+        retentionFloor = max(retentionFloor, mark.before)
+        dedupeFloor = max(dedupeFloor, mark.dedupeFloor)
+        history.dropEvents(before: retentionFloor)
+        seen.removeAll(valuesBelow: dedupeFloor)
+        for offset in unroutedSet.sorted() where offset < retentionFloor { unroutedSet.remove(offset) }
+        workRecords.removeAll { $0 < retentionFloor }
+        lastLinkedEvent = nil
+    }
+
+    private mutating func addJobs(_ e: RoutedEvent, at offset: UInt64) {
         for plan in e.jobs where jobs[plan.id] == nil {
-            let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
+            let job = JobState(plan: plan, eventOffset: e.eventOffset, plannedAt: offset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
             jobs[plan.id] = job
             if !job.isFinished { openJobs.insert(plan.id) }
         }

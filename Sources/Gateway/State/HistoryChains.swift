@@ -82,6 +82,27 @@ struct HistoryChains: Sendable, Equatable {
         return chain.reversed()
     }
 
+    /// Forgets the events received before `offset` and their records (retention), keeping
+    /// every other event's chain as it was.
+    mutating func dropEvents(before offset: UInt64) {
+        var first = 0, high = received.count
+        while first < high {
+            let mid = (first + high) / 2
+            if received[mid] < offset { first = mid + 1 } else { high = mid }
+        }
+        guard first > 0 else { return }
+        var kept: [(record: UInt64, event: Int)] = []
+        for n in first..<received.count {
+            for record in chain(ofEvent: n).dropFirst() { kept.append((record, n - first)) }
+        }
+        kept.sort { $0.record < $1.record }
+        received.removeFirst(first)
+        newest = [Int](repeating: -1, count: received.count)
+        records = []
+        previous = []
+        for entry in kept { link(entry.record, toEvent: entry.event) }
+    }
+
     /// The record right after the event's `received` one (normally its `routed`).
     func second(ofEvent n: Int) -> UInt64? {
         var i = newest[n]

@@ -10,12 +10,9 @@ final class SnapshotScheduler: Sendable {
     private let everyRecords: Int
     private let logger: Logger
     private let written: Mutex<Int>
-    /// Serialises writes: the periodic thread and the shutdown snapshot never overlap.
+    /// Serialises writes: the periodic thread, retention and the shutdown snapshot never overlap.
     private let writing = Mutex(())
-    private let stopping = Atomic<Bool>(false)
-    private let wake = DispatchSemaphore(value: 0)
-    private let done = DispatchSemaphore(value: 0)
-    private let running = Atomic<Bool>(false)
+    private let task = Mutex<PeriodicTask?>(nil)
 
     /// `recordsAtStart`: how many records the state held when it came from a snapshot (the
     /// next snapshot is due that many records later); zero after a whole-log fold, so a long
@@ -29,43 +26,37 @@ final class SnapshotScheduler: Sendable {
     }
 
     func start(checkEvery seconds: Double = 5) {
-        running.store(true, ordering: .relaxed)
-        let thread = Thread { [self] in
-            while !stopping.load(ordering: .relaxed) {
-                _ = wake.wait(timeout: .now() + seconds)
-                if stopping.load(ordering: .relaxed) { break }
-                let applied = store.read { $0.eventsApplied }
-                if applied - written.withLock({ $0 }) >= everyRecords { writeNow() }
-            }
-            done.signal()
+        let periodic = PeriodicTask(name: "gatehouse-snapshots", every: seconds) { [self] in
+            let applied = store.read { $0.eventsApplied }
+            if applied - written.withLock({ $0 }) >= everyRecords { _ = writeNow() }
         }
-        thread.name = "gatehouse-snapshots"
-        thread.start()
+        task.withLock { $0 = periodic }
+        periodic.start()
     }
 
     func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        stopping.store(true, ordering: .relaxed)
-        wake.signal()
-        done.wait()
+        task.withLock { $0 }?.stop()
     }
 
-    /// Writes a snapshot of the state as it is now, unless it holds nothing new.
-    func writeNow() {
+    /// Writes a snapshot of the state as it is now, unless it holds nothing new. Returns
+    /// false if writing failed (the log still holds everything: only the next start is slower).
+    @discardableResult
+    func writeNow() -> Bool {
         writing.withLock { _ in
             let state = store.snapshot()
-            guard let last = state.lastOffset, state.eventsApplied != written.withLock({ $0 }) else { return }
+            guard let last = state.lastOffset, state.eventsApplied != written.withLock({ $0 }) else { return true }
             let started = Date()
             do {
                 let checksum = try StateRecovery.checksum(of: last, in: store.log)
-                guard let snapshot = state.snapshot(lastRecordChecksum: checksum) else { return }
+                guard let snapshot = state.snapshot(lastRecordChecksum: checksum) else { return true }
                 let bytes = try snapshots.write(snapshot)
                 written.withLock { $0 = state.eventsApplied }
                 logger.info("snapshot written", [("offset", "\(last)"), ("records", "\(state.eventsApplied)"), ("bytes", "\(bytes)"),
                                                  ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
+                return true
             } catch {
-                // The log still holds everything; a missing snapshot only makes the next start slower.
                 logger.warning("snapshot failed", [("reason", "\(error)")])
+                return false
             }
         }
     }

@@ -63,6 +63,9 @@ enum StateRecovery {
             throw SnapshotError.mismatch("no record at offset \(snapshot.lastOffset) (\(error))")
         }
         guard crc == snapshot.lastRecordChecksum else { throw SnapshotError.mismatch("the record at offset \(snapshot.lastOffset) differs") }
+        if let first = snapshot.workRecords.first, first < log.firstOffset {
+            throw SnapshotError.mismatch("it needs the record at offset \(first), but the log now starts at \(log.firstOffset) (removed by retention)")
+        }
         var state = GatewayState(snapshot: snapshot)
         try log.readRecords(at: snapshot.workRecords) { offset, payload in
             do {

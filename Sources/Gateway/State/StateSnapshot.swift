@@ -20,6 +20,9 @@ struct StateSnapshot: Sendable, Equatable {
     var seen: [UInt64]
     var history: HistoryChains
     var workRecords: [UInt64]
+    var retentionFloor: UInt64
+    var dedupeFloor: UInt64
+    var retiredJobs: [RetiredJobKey: Int]
 
     func encoded() -> [UInt8] {
         var w = WireWriter(capacity: 64 + 8 * (seen.count + 2 * history.eventCount + 2 * history.records.count + workRecords.count))
@@ -31,6 +34,12 @@ struct StateSnapshot: Sendable, Equatable {
         w.u64(digestKey.k1)
         w.u64(UInt64(acceptedBySource.count))
         for (source, count) in acceptedBySource.sorted(by: { $0.key < $1.key }) { w.string(source); w.u64(UInt64(count)) }
+        w.u64(retentionFloor)
+        w.u64(dedupeFloor)
+        w.u64(UInt64(retiredJobs.count))
+        for (key, count) in retiredJobs.sorted(by: { ($0.key.api, $0.key.status.rawValue) < ($1.key.api, $1.key.status.rawValue) }) {
+            w.string(key.api); w.string(key.status.rawValue); w.u64(UInt64(count))
+        }
         let indexes = { (list: [Int]) in list.map { UInt64(bitPattern: Int64($0)) } }
         for table in [unrouted, seen, history.received, indexes(history.newest), history.records, indexes(history.previous), workRecords] {
             w.words(table)
@@ -59,6 +68,15 @@ struct StateSnapshot: Sendable, Equatable {
                 guard let name = r.blob(), let count = r.u64() else { throw .damaged("truncated source counts") }
                 accepted[String(decoding: name, as: UTF8.self)] = Int(count)
             }
+            guard let retentionFloor = r.u64(), let dedupeFloor = r.u64(), let retiredCount = r.u64(), retiredCount < 1_000_000
+            else { throw .damaged("truncated retention fields") }
+            var retired: [RetiredJobKey: Int] = [:]
+            for _ in 0..<retiredCount {
+                guard let api = r.blob(), let statusName = r.blob(), let count = r.u64(),
+                      let status = JobState.Status(rawValue: String(decoding: statusName, as: UTF8.self))
+                else { throw .damaged("truncated retired job counts") }
+                retired[RetiredJobKey(api: String(decoding: api, as: UTF8.self), status: status)] = Int(count)
+            }
             guard let unrouted = r.words(), let seen = r.words(), let received = r.words(), let newest = r.words(),
                   let records = r.words(), let previous = r.words(), let work = r.words(), r.isAtEnd else { throw SnapshotError.damaged("truncated tables") }
             let indexes = { (words: [UInt64]) in words.map { Int(Int64(bitPattern: $0)) } }
@@ -67,7 +85,8 @@ struct StateSnapshot: Sendable, Equatable {
             else { throw SnapshotError.damaged("tables of the wrong shape") }
             return StateSnapshot(digestKey: DigestKey(k0: k0, k1: k1), lastOffset: lastOffset, lastRecordChecksum: UInt32(truncatingIfNeeded: checksum),
                                  eventsApplied: Int(applied), acceptedBySource: accepted, unrouted: unrouted,
-                                 seen: seen, history: history, workRecords: work)
+                                 seen: seen, history: history, workRecords: work, retentionFloor: retentionFloor,
+                                 dedupeFloor: dedupeFloor, retiredJobs: retired)
         }
     }
 }

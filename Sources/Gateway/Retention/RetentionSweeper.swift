@@ -1,0 +1,93 @@
+import EventLog
+import Foundation
+import Synchronization
+
+/// Keeps the disk bounded: every so often, finds the oldest sealed segments past the
+/// configured age, stops before the first one that unfinished work still needs, and then,
+/// in this order, (1) appends a `retained` mark, whose fold forgets what lived only there
+/// and the ids older than the dedupe window, (2) writes a snapshot, from then on the only
+/// copy of what was forgotten, (3) removes or archives the segments. A crash between steps
+/// leaves extra segments for the next sweep, never a hole.
+final class RetentionSweeper: Sendable {
+    struct Outcome: Equatable {
+        var removed: [String] = []
+        var mark: RetentionMark?
+    }
+
+    private let settings: GatewayConfiguration.RetentionSettings
+    private let store: EventStore
+    private let snapshots: SnapshotScheduler
+    private let logger: Logger
+    private let task = Mutex<PeriodicTask?>(nil)
+    /// One sweep at a time (the thread, or a test calling `sweep` directly).
+    private let sweeping = Mutex(())
+
+    init(settings: GatewayConfiguration.RetentionSettings, store: EventStore, snapshots: SnapshotScheduler, logger: Logger) {
+        self.settings = settings
+        self.store = store
+        self.snapshots = snapshots
+        self.logger = logger
+    }
+
+    var isEnabled: Bool { settings.maxAgeSeconds > 0 || settings.dedupeWindowSeconds > 0 }
+
+    func start() {
+        guard isEnabled else { return }
+        let periodic = PeriodicTask(name: "gatehouse-retention", every: max(0.05, settings.checkEverySeconds)) { [self] in
+            do { try sweep() } catch { logger.warning("retention sweep failed; will try again", [("reason", "\(error)")]) }
+        }
+        task.withLock { $0 = periodic }
+        periodic.start()
+    }
+
+    func stop() { task.withLock { $0 }?.stop() }
+
+    /// One sweep, now. `now` is unix seconds (tests pass a later one instead of waiting).
+    @discardableResult
+    func sweep(now: Int64 = Clock.unixSeconds()) throws -> Outcome {
+        try sweeping.withLock { _ in try sweepOnce(now: now) }
+    }
+
+    private func sweepOnce(now: Int64) throws -> Outcome {
+        let log = store.log
+        let sealed = log.sealedSegments()
+        let (needed, floor, dedupeFloor, subscribers) = store.read { s in
+            (s.oldestNeededOffset, s.retentionFloor, s.dedupeFloor, s.deliveries.subscribers)
+        }
+        // The longest run of old segments from the front, cut before the one unfinished work needs.
+        var before = max(floor, log.firstOffset)
+        if settings.maxAgeSeconds > 0 {
+            for segment in sealed {
+                guard segment.modifiedAt <= now - settings.maxAgeSeconds, segment.end <= (needed ?? .max) else { break }
+                before = max(before, segment.end)
+            }
+        }
+        var forgetIDsBefore = dedupeFloor
+        if settings.dedupeWindowSeconds > 0 {
+            for segment in sealed where segment.modifiedAt <= now - settings.dedupeWindowSeconds {
+                forgetIDsBefore = max(forgetIDsBefore, segment.end)
+            }
+        }
+        guard before > floor || forgetIDsBefore > dedupeFloor else { return Outcome() }
+
+        let mark = RetentionMark(before: before, dedupeFloor: forgetIDsBefore, at: now * 1000, subscribers: subscribers)
+        try store.appendAndWait([.retained(mark)])
+        var outcome = Outcome(mark: mark)
+        guard before > log.firstOffset else { return outcome }
+        // Work may have been sent back before the mark was folded (a re-drive): look again.
+        if let stillNeeded = store.read({ $0.oldestNeededOffset }), stillNeeded < before {
+            logger.warning("retention: work reopened before the mark; segments kept", [("needed_from", "\(stillNeeded)")])
+            return outcome
+        }
+        guard snapshots.writeNow() else {
+            logger.warning("retention: no snapshot could be written; segments kept")
+            return outcome
+        }
+        if let archive = settings.archive { try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true) }
+        outcome.removed = try log.removeSegments(endingAtOrBefore: before, archive: settings.archive)
+        logger.info(settings.archive == nil ? "retention removed segments" : "retention archived segments",
+                    [("segments", "\(outcome.removed.count)"), ("log_starts_at", "\(log.firstOffset)"),
+                     ("ids_forgotten_before", "\(forgetIDsBefore)")])
+        return outcome
+    }
+}

@@ -1,0 +1,127 @@
+import EventLog
+import Foundation
+@testable import Gateway
+import TestSupport
+import XCTest
+
+/// Retention over real segment files: old segments go only when every piece of work in them
+/// is finished, what they held is forgotten consistently (live, after a restart from the
+/// snapshot), and ids stay deduplicated for exactly the configured window.
+final class RetentionTests: XCTestCase {
+    private func contact(_ n: Int) -> String {
+        #"{"email":"keep\#(n)@example.com","first_name":"Keep","last_name":"Er\#(n)","phone":"+4412345\#(n)"}"#
+    }
+
+    private func configure(_ c: inout GatewayConfiguration, dedupeWindow: Int64 = 0, archive: String? = nil) {
+        c.log.segmentBytes = 16 * 1024
+        c.retention.maxAgeSeconds = 1
+        c.retention.dedupeWindowSeconds = dedupeWindow
+        c.retention.archive = archive
+        c.retention.checkEverySeconds = 3600  // the test sweeps by hand, with a clock moved on
+    }
+
+    private func segmentFiles(_ h: ActionHarness) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: h.data + "/log").filter { $0.hasSuffix(".log") }.sorted()
+    }
+
+    private func settled(_ h: ActionHarness) -> Bool {
+        h.eventually(20) { h.gateway?.state.openJobs.isEmpty == true && h.gateway?.state.unrouted.isEmpty == true }
+    }
+
+    private func send(_ h: ActionHarness, id: String, _ n: Int) -> ParsedResponse? {
+        h.sendYunoJunoRaw("client.client_contact.created", contact(n), id: id)
+    }
+
+    func testUnfinishedWorkKeepsItsSegmentsAndFinishedWorkIsForgottenConsistently() throws {
+        let h = try ActionHarness()
+        // The first event's Grow CRM create fails once and is retried 3 s later: open until then.
+        h.fleet.growcrm.faults.add(.status(503), times: 1, method: "POST", pathPrefix: "/contacts")
+        try h.start(schedule: [3]) { configure(&$0) }
+        XCTAssertEqual(send(h, id: "evt-0", 0)?.status, 200)
+        XCTAssertTrue(h.eventually(5) { h.jobs().contains { $0.eventID == "evt-0" && $0.status == .pending && $0.attempts > 0 } })
+        for n in 1...40 { XCTAssertEqual(send(h, id: "evt-\(n)", n)?.status, 200) }
+        XCTAssertTrue(h.eventually(10) { h.jobs().filter { $0.eventID != "evt-0" }.allSatisfy(\.isFinished) })
+        let before = try segmentFiles(h)
+        XCTAssertGreaterThan(before.count, 4, "small segments, so there is something to remove")
+
+        // evt-0's job is open and its event sits in the first segment: nothing may go.
+        let blocked = try XCTUnwrap(h.gateway?.retention?.sweep(now: Clock.unixSeconds() + 60))
+        XCTAssertEqual(blocked.removed, [])
+        XCTAssertEqual(try segmentFiles(h), before)
+        XCTAssertFalse(try XCTUnwrap(h.gateway?.state.openJobs.isEmpty))
+
+        XCTAssertTrue(settled(h), "the retry succeeds after 3 s")
+        let statusBefore = try XCTUnwrap(h.gateway?.state).jobs.count
+        let swept = try XCTUnwrap(h.gateway?.retention?.sweep(now: Clock.unixSeconds() + 60))
+        XCTAssertFalse(swept.removed.isEmpty, "finished work no longer holds its segments")
+        let after = try segmentFiles(h)
+        XCTAssertEqual(after.count, before.count - swept.removed.count)
+        XCTAssertTrue(Set(swept.removed).isDisjoint(with: after))
+        let live = try XCTUnwrap(h.gateway?.state)
+        XCTAssertLessThan(live.jobs.count, statusBefore, "finished jobs planned in removed segments are forgotten")
+        XCTAssertEqual(live.jobs.count + live.retiredJobs.values.reduce(0, +), statusBefore, "and counted as retired")
+        XCTAssertEqual(live.acceptedBySource["yunojuno"], 41)
+
+        // Without a dedupe window every id stays known, also for events whose segments are gone.
+        XCTAssertTrue(send(h, id: "evt-1", 1)?.body.contains("duplicate") ?? false)
+        for n in 41...43 { XCTAssertEqual(send(h, id: "evt-\(n)", n)?.status, 200) }
+        XCTAssertTrue(settled(h))
+        // A restart comes back from the snapshot retention wrote, with the same state.
+        h.stop()
+        try h.start(schedule: [3]) { configure(&$0) }
+        let restarted = try XCTUnwrap(h.gateway?.state)
+        XCTAssertEqual(restarted.jobs.count, live.jobs.count + 6)
+        XCTAssertEqual(restarted.retiredJobs, live.retiredJobs)
+        XCTAssertEqual(restarted.receivedOffsets.count, live.receivedOffsets.count + 3)
+        XCTAssertEqual(restarted.acceptedBySource["yunojuno"], 44)
+        XCTAssertTrue(send(h, id: "evt-1", 1)?.body.contains("duplicate") ?? false)
+        XCTAssertTrue(send(h, id: "evt-40", 40)?.body.contains("duplicate") ?? false)
+        // The removed events' histories are gone; a recent one's is whole.
+        XCTAssertNil(restarted.historyOffsets(eventID: "evt-1").first)
+        XCTAssertGreaterThan(restarted.historyOffsets(eventID: "evt-42").first?.records.count ?? 0, 2)
+
+        // Offline, the same state whichever way it is rebuilt: the snapshot and what follows
+        // it, or (losing only the forgotten ids and retired counts) the log that is left.
+        let final = try XCTUnwrap(h.gateway?.state)
+        h.stop()
+        let log = try FileLog.open(directory: h.data + "/log")
+        defer { log.close() }
+        let fromSnapshot = try StateRecovery.recover(log, snapshots: SnapshotStore(directory: h.data + "/snapshots", keep: 2),
+                                                     logger: Logger(minimum: .error)).state
+        let fromLog = try StateRecovery.fullFold(log)
+        for rebuilt in [fromSnapshot, fromLog] {
+            XCTAssertEqual(rebuilt.jobs, final.jobs)
+            XCTAssertEqual(rebuilt.deliveries, final.deliveries)
+            XCTAssertEqual(rebuilt.receivedOffsets, final.receivedOffsets)
+            XCTAssertEqual(rebuilt.retentionFloor, final.retentionFloor)
+            for offset in final.receivedOffsets { XCTAssertEqual(rebuilt.historyOffsets(received: offset), final.historyOffsets(received: offset)) }
+        }
+        XCTAssertEqual(fromSnapshot.retiredJobs, final.retiredJobs)
+        XCTAssertEqual(fromSnapshot.uniqueEvents, final.uniqueEvents)
+        XCTAssertLessThan(fromLog.uniqueEvents, final.uniqueEvents, "without the snapshot, ids of removed events are not known")
+    }
+
+    func testDedupeWindowForgetsOldIdsAndTheForgettingSurvivesARestart() throws {
+        let h = try ActionHarness()
+        let archive = h.root.appendingPathComponent("archive").path
+        try h.start { configure(&$0, dedupeWindow: 1, archive: archive) }
+        for n in 0..<30 { XCTAssertEqual(send(h, id: "old-\(n)", n)?.status, 200) }
+        XCTAssertTrue(settled(h))
+        let swept = try XCTUnwrap(h.gateway?.retention?.sweep(now: Clock.unixSeconds() + 60))
+        XCTAssertFalse(swept.removed.isEmpty)
+        let archived = try FileManager.default.contentsOfDirectory(atPath: archive).sorted()
+        XCTAssertEqual(archived, swept.removed.sorted(), "archive moves the segments instead of deleting them")
+        let floor = try XCTUnwrap(swept.mark?.dedupeFloor)
+        XCTAssertGreaterThan(floor, 0)
+
+        // An id from a segment past the window is new again; one still in the active segment is not.
+        XCTAssertEqual(send(h, id: "old-0", 0)?.body.contains("duplicate"), false)
+        XCTAssertEqual(send(h, id: "old-29", 29)?.body.contains("duplicate"), true)
+        XCTAssertTrue(settled(h))
+        h.stop()
+        try h.start { configure(&$0, dedupeWindow: 1, archive: archive) }
+        XCTAssertEqual(send(h, id: "old-1", 1)?.body.contains("duplicate"), false, "forgotten before the restart, forgotten after")
+        XCTAssertEqual(send(h, id: "old-0", 0)?.body.contains("duplicate"), true, "accepted again after the window: known again")
+        XCTAssertEqual(h.gateway?.state.dedupeFloor, floor)
+    }
+}
