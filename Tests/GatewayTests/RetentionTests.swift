@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 @testable import Gateway
+import Notify
 import TestSupport
 import XCTest
 
@@ -123,5 +124,46 @@ final class RetentionTests: XCTestCase {
         XCTAssertEqual(send(h, id: "old-1", 1)?.body.contains("duplicate"), false, "forgotten before the restart, forgotten after")
         XCTAssertEqual(send(h, id: "old-0", 0)?.body.contains("duplicate"), true, "accepted again after the window: known again")
         XCTAssertEqual(h.gateway?.state.dedupeFloor, floor)
+    }
+
+    /// Deliveries: finished ones planned in removed segments are forgotten, while the
+    /// subscriber's standing and totals stay what they were, live, after a restart, and
+    /// when rebuilt offline.
+    func testFinishedDeliveriesAreForgottenAndSubscriberStandingKept() throws {
+        let sink = try Sink()
+        defer { sink.server.shutdown(grace: 1) }
+        let h = try ActionHarness()
+        h.extraEnvironment["TEST_SUBSCRIBER_SECRET"] = NotificationFlowTests.secret
+        let subscribe: (inout GatewayConfiguration) -> Void = { c in
+            self.configure(&c)
+            c.allowPrivateSubscribers = true
+            c.subscribers = [SubscriberSettings(config: SubscriberConfig(id: "ops", url: "http://127.0.0.1:\(sink.port)/hook",
+                                                                         types: ["event.received", "action.*"]),
+                                                secrets: [SecretReference(env: "TEST_SUBSCRIBER_SECRET")])]
+        }
+        try h.start(configure: subscribe)
+        for n in 0..<25 { XCTAssertEqual(send(h, id: "d-\(n)", n)?.status, 200) }
+        XCTAssertTrue(settled(h))
+        XCTAssertTrue(h.eventually(20) { h.gateway?.state.deliveries.deliveries.values.allSatisfy { !$0.isOpen } == true })
+        let healthBefore = try XCTUnwrap(h.gateway?.state.deliveries.subscribers["ops"])
+        let deliveriesBefore = try XCTUnwrap(h.gateway?.state.deliveries.deliveries.count)
+        XCTAssertGreaterThan(healthBefore.counts.delivered, 25)
+
+        let swept = try XCTUnwrap(h.gateway?.retention?.sweep(now: Clock.unixSeconds() + 60))
+        XCTAssertFalse(swept.removed.isEmpty)
+        let live = try XCTUnwrap(h.gateway?.state)
+        XCTAssertLessThan(live.deliveries.deliveries.count, deliveriesBefore, "finished deliveries planned before the mark are forgotten")
+        XCTAssertEqual(live.deliveries.subscribers["ops"], healthBefore, "standing and totals are kept")
+
+        h.stop()
+        try h.start(configure: subscribe)
+        XCTAssertEqual(h.gateway?.state.deliveries, live.deliveries)
+        h.stop()
+        let log = try FileLog.open(directory: h.data + "/log")
+        defer { log.close() }
+        let fromSnapshot = try StateRecovery.recover(log, snapshots: SnapshotStore(directory: h.data + "/snapshots", keep: 2),
+                                                     logger: Logger(minimum: .error)).state
+        XCTAssertEqual(fromSnapshot.deliveries, live.deliveries)
+        XCTAssertEqual(try StateRecovery.fullFold(log).deliveries, live.deliveries)
     }
 }
