@@ -36,14 +36,6 @@ enum RecordFrame {
         return length
     }
 
-    /// The payload length in the header at `position` if the frame fits in `bytes`, without
-    /// checking its CRC (see `SegmentReader.visitBorrowed`).
-    static func boundedLength(in bytes: UnsafeRawBufferPointer, at position: Int) -> Int? {
-        guard bytes.count - position >= headerSize else { return nil }
-        let length = Int(bytes.loadUnaligned(fromByteOffset: position + 4, as: UInt32.self).littleEndian)
-        return length <= bytes.count - position - headerSize ? length : nil
-    }
-
     /// Explains why `validLength` rejected the frame at `position`, for reports.
     static func diagnose(in bytes: UnsafeRawBufferPointer, at position: Int) -> String {
         let available = bytes.count - position

@@ -1,7 +1,8 @@
 import Notify
 
 /// Retention ran: segments before `before` may be removed. Folding it forgets what lived only
-/// there: finished jobs and deliveries planned before `before`, the histories of events
+/// there: finished jobs of events received before `before` and finished deliveries planned
+/// before it, the histories of events
 /// received before it, and the dedupe digests of events received before `dedupeFloor` (older
 /// than the dedupe window). Subscribers' standing is carried as it was, because the delivery
 /// records it was folded from go away with the segments.

@@ -137,11 +137,16 @@ public struct GatewayState: Sendable {
         apply(event, at: offset, indexing: false)
     }
 
-    /// A `received` record, by its key's digest (see `StateFolder`, which reads these in place).
-    mutating func applyReceived(_ digest: KeyDigest, source: String, at offset: UInt64) {
-        eventsApplied += 1
-        lastOffset = offset
-        noteReceived(digest, source: source, at: offset)
+    /// A run of `received` records from one source, by their keys' digests (see
+    /// `StateFolder`, which reads these in place): one count update for the run.
+    mutating func applyReceived(_ run: ArraySlice<(digest: KeyDigest, offset: UInt64)>, source: String) {
+        var accepted = 0
+        for entry in run {
+            eventsApplied += 1
+            lastOffset = entry.offset
+            if noteAccepted(entry.digest, at: entry.offset) { accepted += 1 }
+        }
+        if accepted > 0 { acceptedBySource[source, default: 0] += accepted }
     }
 
     /// A `routed` record that planned no jobs (see `StateFolder`).
@@ -155,11 +160,16 @@ public struct GatewayState: Sendable {
     func prefetch(_ digest: KeyDigest) { seen.prefetch(digest) }
 
     private mutating func noteReceived(_ digest: KeyDigest, source: String, at offset: UInt64) {
-        // A key can appear twice only if an old log holds duplicates; the first stays canonical.
-        guard seen.insert(digest, offset) else { return }
-        acceptedBySource[source, default: 0] += 1
+        if noteAccepted(digest, at: offset) { acceptedBySource[source, default: 0] += 1 }
+    }
+
+    /// Indexes an accepted event; false for a later copy of a known key (only an old log can
+    /// hold one; the first stays canonical).
+    private mutating func noteAccepted(_ digest: KeyDigest, at offset: UInt64) -> Bool {
+        guard seen.insert(digest, offset) else { return false }
         unroutedSet.insert(offset)
         history.addEvent(offset)
+        return true
     }
 
     /// Adds `record` to the history of the event received at `origin`.
@@ -181,11 +191,11 @@ public struct GatewayState: Sendable {
                 history(e.eventOffset)
                 if !e.jobs.isEmpty { workRecords.append(offset) }
             }
-            addJobs(e, at: offset)
+            addJobs(e)
         case .remapped(let e):
             history(e.eventOffset)
             if indexing { workRecords.append(offset) }
-            addJobs(e, at: offset)
+            addJobs(e)
         case .requeued(let e):
             if indexing { workRecords.append(offset) }
             guard jobs[e.jobID]?.isFinished == true else { return }
@@ -237,10 +247,13 @@ public struct GatewayState: Sendable {
         return oldest
     }
 
-    /// What a retention mark forgets of jobs and deliveries: the finished ones planned before
-    /// it. Open ones stay (the sweeper never removes their segments).
+    /// What a retention mark forgets of jobs and deliveries: the finished jobs of events
+    /// received before it, and the finished deliveries planned before it. Open ones stay (the
+    /// sweeper never removes their segments). Jobs go by their event, not by their `routed`
+    /// record, because a segment boundary can fall between the two: a fold of the log left
+    /// after removal cannot plan jobs for an event it never saw, so nothing may keep them.
     private mutating func forgetWork(before mark: RetentionMark, indexing: Bool) {
-        for (id, job) in jobs where job.plannedAt < mark.before && job.isFinished {
+        for (id, job) in jobs where job.eventOffset < mark.before && job.isFinished {
             jobs.removeValue(forKey: id)
             if indexing, let api = job.currentAction?.api ?? job.plan.actions.last?.api {
                 retiredJobs[RetiredJobKey(api: api, status: job.status), default: 0] += 1
@@ -267,9 +280,9 @@ public struct GatewayState: Sendable {
         lastLinkedEvent = nil
     }
 
-    private mutating func addJobs(_ e: RoutedEvent, at offset: UInt64) {
+    private mutating func addJobs(_ e: RoutedEvent) {
         for plan in e.jobs where jobs[plan.id] == nil {
-            let job = JobState(plan: plan, eventOffset: e.eventOffset, plannedAt: offset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
+            let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
             jobs[plan.id] = job
             if !job.isFinished { openJobs.insert(plan.id) }
         }

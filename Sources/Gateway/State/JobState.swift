@@ -12,9 +12,6 @@ public struct JobState: Sendable, Equatable {
 
     public let plan: JobPlan
     public let eventOffset: UInt64
-    /// Offset of the `routed` or `remapped` record that planned it: retention may forget
-    /// the job (finished) once that record's segment is gone.
-    public let plannedAt: UInt64
     public let source: String
     public let eventID: String
     /// Index of the action to run next (== actions.count once every action succeeded).
@@ -34,10 +31,9 @@ public struct JobState: Sendable, Equatable {
     public var isFinished: Bool { status == .succeeded || status == .failed || status == .dead }
     public var currentAction: ActionTemplate? { step < plan.actions.count ? plan.actions[step] : nil }
 
-    init(plan: JobPlan, eventOffset: UInt64, plannedAt: UInt64, source: String, eventID: String, dueAt: Int64) {
+    init(plan: JobPlan, eventOffset: UInt64, source: String, eventID: String, dueAt: Int64) {
         self.plan = plan
         self.eventOffset = eventOffset
-        self.plannedAt = plannedAt
         self.source = source
         self.eventID = eventID
         self.dueAt = dueAt

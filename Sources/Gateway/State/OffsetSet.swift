@@ -66,8 +66,9 @@ struct OffsetSet: Sendable, Equatable {
         }
         slots[hole] = 0
         count -= 1
-        // Shrink after bursts (a crash backlog), so the set stays small in steady state.
-        if slots.count > 64 && count * 8 < slots.count { rehash(to: slots.count / 2) }
+        // Shrink after a large burst (a crash backlog), so the set stays small in steady
+        // state; small sets keep their room, or every group commit would rehash them.
+        if slots.count > 1 << 16 && count * 8 < slots.count { rehash(to: slots.count / 2) }
         return true
     }
 

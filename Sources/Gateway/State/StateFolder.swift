@@ -10,7 +10,9 @@ import Wire
 /// ones first, so the order of effects is the log's. Read the state with `finish()`.
 struct StateFolder {
     private var state: GatewayState
-    private var held: [(digest: KeyDigest, source: String, offset: UInt64)] = []
+    private var held: [(digest: KeyDigest, offset: UInt64)] = []
+    /// The source of each held record, as runs: (source, how many of `held` it covers).
+    private var heldSources: [(name: String, count: Int)] = []
     /// The last source name read, so a run of events from one source makes no new strings.
     private var lastSource: (bytes: [UInt8], name: String) = ([], "")
     private static let batch = 16
@@ -28,7 +30,8 @@ struct StateFolder {
             let digest = KeyDigest.of(source: source, eventID: eventID, key: state.digestKey)
             state.prefetch(digest)
             if !lastSource.bytes.elementsEqual(source) { lastSource = (Array(source), String(decoding: source, as: UTF8.self)) }
-            held.append((digest, lastSource.name, offset))
+            if heldSources.last?.name == lastSource.name { heldSources[heldSources.count - 1].count += 1 } else { heldSources.append((lastSource.name, 1)) }
+            held.append((digest, offset))
             if held.count == Self.batch { applyHeld() }
         case (LogEvent.Kind.routed.rawValue, 1):
             applyHeld()
@@ -52,7 +55,12 @@ struct StateFolder {
     }
 
     private mutating func applyHeld() {
-        for entry in held { state.applyReceived(entry.digest, source: entry.source, at: entry.offset) }
+        var start = 0
+        for run in heldSources {
+            state.applyReceived(held[start..<(start + run.count)], source: run.name)
+            start += run.count
+        }
         held.removeAll(keepingCapacity: true)
+        heldSources.removeAll(keepingCapacity: true)
     }
 }
