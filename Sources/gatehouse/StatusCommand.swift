@@ -1,9 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Routing
-import Synchronization
 
 enum StatusCommand: Command {
     static let name = "status"
@@ -20,53 +16,13 @@ enum StatusCommand: Command {
     static let flags: Set<String> = []
 
     static func run(_ arguments: Arguments) throws -> Int32 {
-        let base = (arguments["url"] ?? "http://127.0.0.1:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        guard let url = URL(string: base + "/status"), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-            throw UsageError("--url must be an http:// or https:// address, e.g. http://127.0.0.1:8080")
-        }
-        var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: 5)
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let variable = arguments["token-env"] {
-            guard let token = ProcessInfo.processInfo.environment[variable]?.trimmingCharacters(in: .whitespacesAndNewlines),
-                  !token.isEmpty else {
-                throw UsageError("--token-env \(variable): that environment variable is not set")
-            }
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        }
-        let (status, body) = try fetch(request, base: base)
-        switch status {
-        case 200: break
-        case 401: fail("\(base) wants the operator token: pass --token-env VAR naming a variable that holds it")
-        case 403: fail("\(base) answers operator requests from loopback only (no operator_token is set there)")
-        default: fail("\(base)/status answered \(status): \(String(decoding: body.prefix(200), as: UTF8.self))")
-        }
+        let client = try OperatorClient(arguments, fallbackURL: "http://127.0.0.1:8080")
+        let base = client.base
+        let (status, body) = client.get("/status")
+        guard status == 200 else { fail("\(base)/status answered \(status): \(String(decoding: body.prefix(200), as: UTF8.self))") }
         guard let document = try? JSONValue.parse(body) else { fail("\(base)/status did not answer JSON") }
         print(render(document, base: base), terminator: "")
         return 0
-    }
-
-    /// One blocking request; exits 1 with a plain message when nothing answers.
-    private static func fetch(_ request: URLRequest, base: String) throws -> (Int, [UInt8]) {
-        let outcome = Mutex<Result<(Int, [UInt8]), Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let session = URLSession(configuration: .ephemeral)
-        session.dataTask(with: request) { data, response, error in
-            let result: Result<(Int, [UInt8]), Error>
-            if let error {
-                result = .failure(error)
-            } else {
-                result = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, Array(data ?? Data())))
-            }
-            outcome.withLock { $0 = result }
-            done.signal()
-        }.resume()
-        if done.wait(timeout: .now() + 10) == .timedOut { fail("cannot reach \(base): no answer within 10 s") }
-        session.finishTasksAndInvalidate()
-        switch outcome.withLock({ $0 }) {
-        case .success(let answer)?: return answer
-        case .failure(let error)?: fail("cannot reach \(base): \(error.localizedDescription)")
-        case nil: fail("cannot reach \(base)")
-        }
     }
 
     // MARK: - Rendering

@@ -13,7 +13,7 @@ final class OperatorCLITests: XCTestCase {
         let err: String
     }
 
-    func run(_ binary: URL, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
+    static func run(_ binary: URL, _ arguments: [String], environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -57,7 +57,7 @@ final class OperatorCLITests: XCTestCase {
         XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "cli_1", body: body), body: body)?.status, 200)
         let url = "http://127.0.0.1:\(port)"
 
-        let ok = try run(binary, ["status", "--url", url, "--token-env", "GATEHOUSE_CLI_TOKEN"], environment: ["GATEHOUSE_CLI_TOKEN": Self.token])
+        let ok = try Self.run(binary, ["status", "--url", url, "--token-env", "GATEHOUSE_CLI_TOKEN"], environment: ["GATEHOUSE_CLI_TOKEN": Self.token])
         XCTAssertEqual(ok.status, 0, ok.err)
         for heading in ["SOURCES", "APIS", "JOBS", "LOG", "LISTENER"] {
             XCTAssertTrue(ok.out.contains(heading), "missing \(heading):\n\(ok.out)")
@@ -68,15 +68,15 @@ final class OperatorCLITests: XCTestCase {
         XCTAssertTrue(ok.out.contains("form"), ok.out)
         XCTAssertFalse(ok.out.contains(Self.token))
 
-        let noToken = try run(binary, ["status", "--url", url])
+        let noToken = try Self.run(binary, ["status", "--url", url])
         XCTAssertEqual(noToken.status, 1)
         XCTAssertTrue(noToken.err.contains("--token-env"), noToken.err)
         XCTAssertEqual(noToken.out, "")
 
-        let wrong = try run(binary, ["status", "--url", url, "--token-env", "GATEHOUSE_CLI_TOKEN"], environment: ["GATEHOUSE_CLI_TOKEN": "nope"])
+        let wrong = try Self.run(binary, ["status", "--url", url, "--token-env", "GATEHOUSE_CLI_TOKEN"], environment: ["GATEHOUSE_CLI_TOKEN": "nope"])
         XCTAssertEqual(wrong.status, 1)
 
-        let unset = try run(binary, ["status", "--url", url, "--token-env", "GATEHOUSE_CLI_TOKEN_UNSET"])
+        let unset = try Self.run(binary, ["status", "--url", url, "--token-env", "GATEHOUSE_CLI_TOKEN_UNSET"])
         XCTAssertEqual(unset.status, 1)
         XCTAssertTrue(unset.err.contains("GATEHOUSE_CLI_TOKEN_UNSET"), unset.err)
     }
@@ -84,11 +84,11 @@ final class OperatorCLITests: XCTestCase {
     func testStatusVerbSaysWhenNothingAnswers() throws {
         let binary = try GatehouseBinary.locate()
         let port = try GatehouseBinary.freePort()
-        let down = try run(binary, ["status", "--url", "http://127.0.0.1:\(port)"])
+        let down = try Self.run(binary, ["status", "--url", "http://127.0.0.1:\(port)"])
         XCTAssertEqual(down.status, 1)
         XCTAssertTrue(down.err.contains("cannot reach http://127.0.0.1:\(port)"), down.err)
         XCTAssertEqual(down.out, "")
-        let bad = try run(binary, ["status", "--url", "ftp://example"])
+        let bad = try Self.run(binary, ["status", "--url", "ftp://example"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.err.contains("--url"), bad.err)
     }

@@ -29,6 +29,9 @@ final class ActionEngine: Sendable {
         /// Jobs with an attempt under way, and received events being routed.
         var running: Set<String> = []
         var routing: Set<UInt64> = []
+        /// Jobs an operator re-drove while the attempt that finished them was still being
+        /// wound up: `finish` admits them once it has let go (see `resume`).
+        var resumeWhenDone: Set<String> = []
         var stopping = false
         var started = false
     }
@@ -66,9 +69,16 @@ final class ActionEngine: Sendable {
     }
 
     /// Hands jobs an operator re-drove or remapped to the scheduler (no-op for finished ones).
+    /// A job whose failing attempt is still running here (its outcome is folded, `finish` has
+    /// not run yet) is not admitted now: the scheduler skips running ids, so it would be lost,
+    /// and `finish` would then release the ordering key it holds. `finish` admits it instead.
     func resume(_ ids: [String]) {
         let jobs: [JobState] = store.read { s in ids.compactMap { s.jobs[$0] }.filter { !$0.isFinished } }
-        scheduler.withLock { s in for job in jobs { Self.admit(job, into: &s) } }
+        scheduler.withLock { s in
+            for job in jobs {
+                if s.running.contains(job.plan.id) { s.resumeWhenDone.insert(job.plan.id) } else { Self.admit(job, into: &s) }
+            }
+        }
         wake.signal()
     }
 
@@ -263,6 +273,7 @@ final class ActionEngine: Sendable {
     private func reschedule(_ id: String, at due: Int64) {
         scheduler.withLock { s in
             s.running.remove(id)
+            s.resumeWhenDone.remove(id)  // due again below anyway
             s.due.push(id, due: due)
         }
         wake.signal()
@@ -270,10 +281,13 @@ final class ActionEngine: Sendable {
 
     private func finish(_ id: String) {
         guard let job = store.read({ $0.jobs[id] }) else { return }
-        let next: [JobState] = scheduler.withLock { s in
+        let (released, resumed): ([JobState], Bool) = scheduler.withLock { s in
             s.running.remove(id)
-            return release(job, in: &s).compactMap { nid in store.read { $0.jobs[nid] } }
+            let resumed = s.resumeWhenDone.remove(id) != nil
+            return (release(job, in: &s).compactMap { nid in store.read { $0.jobs[nid] } }, resumed)
         }
+        var next = released
+        if resumed, let again = store.read({ $0.jobs[id] }), !again.isFinished { next.append(again) }
         if !next.isEmpty {
             scheduler.withLock { s in for n in next { Self.admit(n, into: &s) } }
             wake.signal()

@@ -1,7 +1,9 @@
 import Notify
 
-/// Operator recovery for outbound deliveries (`gatehouse redeliver`): the notifier's verbs,
-/// reached through the gateway so they run on the same log and state.
+/// Operator recovery for outbound deliveries (`gatehouse redeliver`, `POST /deliveries/redeliver`,
+/// `POST /subscribers/{id}/enable`): the notifier's verbs, reached through the gateway so they
+/// run on the same log and state. On a running server the notifier's lanes take the requeued
+/// deliveries at once; offline they are resumed from the log when the server next starts.
 extension Gateway {
     public func redeliver(deliveryID: String) -> Bool { notifier.redeliver(deliveryID: deliveryID) }
 
@@ -9,7 +11,19 @@ extension Gateway {
         notifier.redeliver(subscriberID: subscriberID, from: from, to: to, statuses: statuses, dryRun: dryRun)
     }
 
+    /// Like `redeliver(subscriberID:...)`, each delivery described as it stood before the
+    /// request (a real run changes their status).
+    public func plannedRedeliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>,
+                                    dryRun: Bool) -> [PlannedDelivery] {
+        let before = deliveries.deliveries
+        return redeliver(subscriberID: subscriberID, from: from, to: to, statuses: statuses, dryRun: dryRun)
+            .compactMap { before[$0].map(PlannedDelivery.init) }
+    }
+
     public func enable(subscriberID: String) { notifier.enable(subscriberID: subscriberID) }
+
+    /// Whether the configuration names this subscriber (the notifier ignores others).
+    public func hasSubscriber(_ id: String) -> Bool { configuration.subscribers.contains { $0.config.id == id } }
 
     public var deliveries: DeliveryState { store.read { $0.deliveries } }
 }

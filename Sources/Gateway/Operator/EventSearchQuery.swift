@@ -47,7 +47,12 @@ struct EventSearchQuery: Sendable, Equatable {
 
     /// `2026-05-01T12:00:00Z` (fractional seconds allowed) or unix seconds, as unix milliseconds.
     static func time(_ text: String, _ name: String) throws(OperatorQueryError) -> Int64 {
-        if let seconds = Int64(text) { return seconds * 1000 }
+        if let seconds = Int64(text) {
+            // Checked: a huge number must be a 400, not an overflow trap that stops the server.
+            let (ms, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+            guard !overflow else { throw OperatorQueryError("\(name) is out of range") }
+            return ms
+        }
         if let date = try? Date(text, strategy: .iso8601) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
         let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         if let date = try? fractional.parse(text) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }

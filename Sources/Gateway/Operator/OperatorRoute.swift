@@ -4,6 +4,8 @@
 public struct OperatorRoute: Sendable, Equatable, CustomStringConvertible {
     public enum Endpoint: String, Sendable {
         case webhook, healthz, readyz, status, statusPage, metrics, events, event
+        /// The recovery verbs on the running server (POST): they append to the log.
+        case redrive, remap, redeliver, enableSubscriber
     }
 
     public let method: String

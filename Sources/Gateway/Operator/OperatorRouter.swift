@@ -18,6 +18,10 @@ public struct OperatorRouter {
         OperatorRoute("GET", "/metrics", .metrics, isOperator: true),
         OperatorRoute("GET", "/events", .events, isOperator: true),
         OperatorRoute("GET", "/events/{id}", .event, isOperator: true),
+        OperatorRoute("POST", "/replay/redrive", .redrive, isOperator: true),
+        OperatorRoute("POST", "/replay/remap", .remap, isOperator: true),
+        OperatorRoute("POST", "/deliveries/redeliver", .redeliver, isOperator: true),
+        OperatorRoute("POST", "/subscribers/{id}/enable", .enableSubscriber, isOperator: true),
     ]
 
     private static let work = DispatchQueue(label: "gatehouse.operator", qos: .utility, attributes: .concurrent)
@@ -31,13 +35,16 @@ public struct OperatorRouter {
             gateway.intake.handle(source: path.dropFirst("/webhooks/".count), request, responder)
             return
         }
-        guard let found = Self.routes.lazy.compactMap({ r in r.match(path).map { (r, $0) } }).first else {
+        let matching = Self.routes.compactMap { r in r.match(path).map { (r, $0) } }
+        guard !matching.isEmpty else {
             responder.respond(.text(.notFound))
             return
         }
-        let (route, captured) = found
-        guard request.method == "GET" || request.method == "HEAD" else {
-            responder.respond(.text(.methodNotAllowed, headers: [("Allow", "GET, HEAD")]))
+        // HEAD is answered as GET; the recovery routes take POST only.
+        let method = request.method == "HEAD" ? "GET" : request.method
+        guard let (route, captured) = matching.first(where: { $0.0.method == method }) else {
+            let allowed = matching.map { $0.0.method == "GET" ? "GET, HEAD" : $0.0.method }.joined(separator: ", ")
+            responder.respond(.text(.methodNotAllowed, headers: [("Allow", allowed)]))
             return
         }
         if route.isOperator {
@@ -54,6 +61,10 @@ public struct OperatorRouter {
                 return
             }
         }
+        if route.method == "POST", let refusal = Self.refusal(ofChange: request, gateway) {
+            responder.respond(refusal.adding(Self.operatorHeaders))
+            return
+        }
         switch route.endpoint {
         case .healthz:
             responder.respond(.text(.ok, "ok"))
@@ -63,10 +74,34 @@ public struct OperatorRouter {
             responder.respond(.text(.notFound))
         default:
             let gateway = self.gateway
-            Self.work.async {
+            // Changes run one at a time: two re-drives or remaps deciding from the same state
+            // at once could both requeue a job or both plan a rule for an event.
+            let queue = route.method == "POST" ? gateway.operatorServices.changes : Self.work
+            queue.async {
                 responder.respond(Self.answer(route.endpoint, request, captured, gateway).adding(Self.operatorHeaders))
             }
         }
+    }
+
+    /// Why a request that changes state is refused before it runs, if it is. A browser's
+    /// request is refused outright: without a token the loopback rule is all that guards these
+    /// routes, and a page the operator visits could otherwise post to 127.0.0.1 (browsers send
+    /// `Origin` on every POST; curl and `gatehouse` do not). A body must be JSON, which a page
+    /// cannot send cross-site without a preflight this server never grants.
+    private static func refusal(ofChange request: HTTPRequest, _ gateway: Gateway) -> HTTPResponse? {
+        if request.headers["origin"] != nil || request.headers["sec-fetch-site"] != nil {
+            return .text(HTTPStatus(403), "forbidden: browser requests cannot change state; use gatehouse or curl")
+        }
+        if !request.body.isEmpty {
+            let type = request.headers["content-type"]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+            guard type == "application/json" else {
+                return .text(HTTPStatus(415), "send the parameters as a JSON object (Content-Type: application/json) or in the query string")
+            }
+        }
+        guard gateway.isReady else {
+            return .text(.serviceUnavailable, "the gateway is starting or stopping; try again", headers: [("Retry-After", "5")])
+        }
+        return nil
     }
 
     static let operatorHeaders = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff")]
@@ -99,12 +134,22 @@ public struct OperatorRouter {
                     return .json(.notFound, JSONValue.object(["error": .string("no event with this id")]).serialized())
                 }
                 return .json(.ok, history.serialized(pretty: true))
+            case .redrive:
+                return try RecoveryEndpoints.redrive(request, gateway)
+            case .remap:
+                return try RecoveryEndpoints.remap(request, gateway)
+            case .redeliver:
+                return RecoveryEndpoints.redeliver(request, gateway)
+            case .enableSubscriber:
+                let raw = String(captured["id"] ?? "")
+                return RecoveryEndpoints.enable(subscriberID: raw.removingPercentEncoding ?? raw, request, gateway)
             case .webhook, .healthz, .readyz:
                 return .text(.notFound)
             }
         } catch {
             gateway.logger.error("operator endpoint failed", [("path", String(request.path)), ("error", "\(error)")])
-            return .text(.internalServerError, "the log could not be read; see the gateway's log")
+            return .text(.internalServerError, request.method == "POST" ? "the change could not be recorded; see the gateway's log"
+                                                                        : "the log could not be read; see the gateway's log")
         }
     }
 

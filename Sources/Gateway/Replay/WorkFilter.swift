@@ -18,6 +18,31 @@ public struct WorkFilter: Sendable {
         self.until = until
     }
 
+    /// The statuses a re-drive can act on: a job that failed or died is finished, so sending
+    /// it back cannot race the engine; pending and succeeded jobs are left alone.
+    public static let redrivable: Set<JobState.Status> = [.failed, .dead]
+
+    /// `failed`, `dead` or both, as named on the command line or in a request; the error
+    /// says what is accepted, for the CLI's usage message and the endpoint's 400.
+    public static func redriveStatuses(_ names: [String]) throws(RecoveryFilterError) -> Set<JobState.Status> {
+        let known = redrivable.map(\.rawValue).sorted()
+        guard !names.isEmpty else { throw RecoveryFilterError("status needs at least one of \(known.joined(separator: ", "))") }
+        var statuses: Set<JobState.Status> = []
+        for name in names {
+            guard let status = JobState.Status(rawValue: name), redrivable.contains(status) else {
+                throw RecoveryFilterError("status \"\(name)\" cannot be re-driven (use \(known.joined(separator: ", ")))")
+            }
+            statuses.insert(status)
+        }
+        return statuses
+    }
+
+    /// A range that ends before it starts is almost surely swapped arguments: refused rather
+    /// than answered with an empty list that looks like "nothing to do".
+    public static func checkRange(since: Int64?, until: Int64?) throws(RecoveryFilterError) {
+        if let since, let until, since > until { throw RecoveryFilterError("since is after until") }
+    }
+
     func admits(time: Int64?) -> Bool {
         guard let time else { return since == nil && until == nil }
         if let since, time < since { return false }

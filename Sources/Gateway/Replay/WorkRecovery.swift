@@ -8,9 +8,12 @@ import Routing
 /// log (`requeued`, `remapped`) and hands the jobs to the action engine.
 extension Gateway {
     public func redrive(_ filter: WorkFilter, dryRun: Bool) throws -> [PlannedWork] {
+        // Only finished failures can be sent back: a requeue of a pending or succeeded job is
+        // a no-op in the fold, and handing an open job to the engine again would queue it twice.
+        let redrivable = filter.statuses.intersection(WorkFilter.redrivable)
         let chosen: [JobState] = store.read { s in
             s.jobs.values.filter { job in
-                filter.statuses.contains(job.status)
+                redrivable.contains(job.status)
                     && (filter.source == nil || job.source == filter.source)
                     && (filter.api == nil || job.currentAction?.api == filter.api)
                     && filter.admits(time: job.lastErrorAt)
@@ -23,7 +26,7 @@ extension Gateway {
         }
         guard !dryRun, !chosen.isEmpty else { return work }
         let now = Clock.unixMilliseconds()
-        try appendAndWait(chosen.map { .requeued(JobRequeued(jobID: $0.plan.id, at: now, reason: "operator re-drive")) })
+        try store.appendAndWait(chosen.map { .requeued(JobRequeued(jobID: $0.plan.id, at: now, reason: "operator re-drive")) })
         engine.resume(chosen.map(\.plan.id))
         return work
     }
@@ -34,16 +37,24 @@ extension Gateway {
     /// for `redrive`).
     public func remap(rules: [String: RouteRules], filter: WorkFilter, dryRun: Bool) throws -> [PlannedWork] {
         let router = EventRouter(rules: rules)
-        let planned: [UInt64: Set<String>] = store.read { s in
+        // One consistent view, taken once: the rules each event already has, the events the
+        // engine has yet to route, the last record folded and the retention floor. On a running
+        // server events keep arriving while the log is scanned; one received or routed after
+        // this view is left to the engine (its routing uses the routes loaded at start), never
+        // planned here as well. Below the floor retention has forgotten finished jobs, so "never
+        // planned" cannot be told from "forgotten": those events are not remapped.
+        let (planned, unrouted, lastFolded, floor) = store.read { s -> ([UInt64: Set<String>], Set<UInt64>, UInt64?, UInt64) in
             var byEvent: [UInt64: Set<String>] = [:]
             for job in s.jobs.values { byEvent[job.eventOffset, default: []].insert(job.plan.rule) }
-            return byEvent
+            return (byEvent, Set(s.unrouted), s.lastOffset, s.retentionFloor)
         }
+        guard let lastFolded else { return [] }
         let stamp = Clock.unixMilliseconds()
-        var events: [LogEvent] = []
-        var work: [PlannedWork] = []
-        try store.log.read(from: 0) { record in
-            guard case .received(let event) = try LogEvent.decode(record.payload),
+        var events: [RoutedEvent] = []
+        try store.log.read(from: floor) { record in
+            guard record.offset <= lastFolded else { return false }
+            guard record.offset >= floor, !unrouted.contains(record.offset),
+                  case .received(let event) = try LogEvent.decode(record.payload),
                   filter.source == nil || event.source == filter.source,
                   filter.eventType == nil || event.eventType == filter.eventType,
                   filter.admits(time: event.receivedAt),
@@ -53,14 +64,21 @@ extension Gateway {
                 JobPlan(id: "\(plan.id)_remap\(stamp)", rule: plan.rule, key: plan.key, actions: plan.actions, notify: plan.notify)
             }
             guard !fresh.isEmpty else { return true }
-            events.append(.remapped(RoutedEvent(eventOffset: record.offset, source: event.source, eventID: event.eventID,
-                                                jobs: fresh, routedAt: stamp)))
-            work += fresh.map { PlannedWork(jobID: $0.id, source: event.source, eventID: event.eventID, rule: $0.rule,
-                                            actions: $0.actions.map { "\($0.api).\($0.operation)" }, previousStatus: nil, lastError: nil) }
+            events.append(RoutedEvent(eventOffset: record.offset, source: event.source, eventID: event.eventID, jobs: fresh, routedAt: stamp))
             return true
         }
+        if !dryRun {
+            // Retention may have moved on during the scan: an event now below its floor may
+            // lose its body to the sweeper, so its jobs could never render.
+            let floorNow = store.read { $0.retentionFloor }
+            events.removeAll { $0.eventOffset < floorNow }
+        }
+        let work = events.flatMap { e in
+            e.jobs.map { PlannedWork(jobID: $0.id, source: e.source, eventID: e.eventID, rule: $0.rule,
+                                     actions: $0.actions.map { "\($0.api).\($0.operation)" }, previousStatus: nil, lastError: nil) }
+        }
         guard !dryRun, !events.isEmpty else { return work }
-        try appendAndWait(events)
+        try store.appendAndWait(events.map(LogEvent.remapped))
         engine.resume(work.map(\.jobID))
         return work
     }
@@ -78,23 +96,4 @@ extension Gateway {
         }
         return rules
     }
-
-    private func appendAndWait(_ events: [LogEvent]) throws {
-        let done = DispatchSemaphore(value: 0)
-        let outcome = OutcomeBox()
-        store.append(events) { result in
-            if case .failure(let error) = result { outcome.set(error) }
-            done.signal()
-        }
-        done.wait()
-        if let error = outcome.error { throw error }
-    }
-}
-
-/// Carries an append's error from the log's writer thread back to the waiting caller.
-private final class OutcomeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: LogError?
-    func set(_ e: LogError) { lock.lock(); stored = e; lock.unlock() }
-    var error: LogError? { lock.lock(); defer { lock.unlock() }; return stored }
 }
