@@ -1,5 +1,6 @@
 import XCTest
 @testable import Gateway
+import Routing
 
 final class StateIndexTests: XCTestCase {
     private let referenceKey = DigestKey(k0: 0x0706_0504_0302_0100, k1: 0x0f0e_0d0c_0b0a_0908)
@@ -123,5 +124,25 @@ final class StateIndexTests: XCTestCase {
         // 200 deliveries over 150 distinct ids per source pattern: later copies are not events.
         XCTAssertLessThan(viaPayload.uniqueEvents, 200)
         XCTAssertEqual(viaPayload.historyOffsets(eventID: "id3").first?.records, [600, 700])
+    }
+
+    /// A remap that lands after retention forgot its event plans nothing, whichever way the
+    /// state is rebuilt: the event's body is gone, so such a job could never run.
+    func testRemapOfAnEventRetentionForgotPlansNothing() {
+        var state = GatewayState(digestKey: DigestKey.random())
+        let event = ReceivedEvent(source: "s", eventID: "e", eventType: "t", receivedAt: 1, signedAt: nil, contentType: nil, body: [])
+        state.apply(.received(event), at: 0)
+        state.apply(.routed(RoutedEvent(eventOffset: 0, source: "s", eventID: "e", jobs: [], routedAt: 2)), at: 100)
+        state.apply(.received(ReceivedEvent(source: "s", eventID: "f", eventType: "t", receivedAt: 3, signedAt: nil, contentType: nil, body: [])), at: 200)
+        state.apply(.retained(RetentionMark(before: 200, dedupeFloor: 0, at: 4, subscribers: [:])), at: 300)
+        let plan = JobPlan(id: "job_0_r1", rule: "late", key: nil,
+                           actions: [ActionTemplate(name: "a", api: "growcrm", operation: "create_contact")], notify: [])
+        state.apply(.remapped(RoutedEvent(eventOffset: 0, source: "s", eventID: "e", jobs: [plan], routedAt: 5)), at: 400)
+        XCTAssertNil(state.jobs["job_0_r1"])
+        XCTAssertTrue(state.openJobs.isEmpty)
+        let kept = JobPlan(id: "job_200_r1", rule: "late", key: nil,
+                           actions: [ActionTemplate(name: "a", api: "growcrm", operation: "create_contact")], notify: [])
+        state.apply(.remapped(RoutedEvent(eventOffset: 200, source: "s", eventID: "f", jobs: [kept], routedAt: 6)), at: 500)
+        XCTAssertNotNil(state.jobs["job_200_r1"], "an event after the mark is remapped as usual")
     }
 }

@@ -193,6 +193,9 @@ public struct GatewayState: Sendable {
             }
             addJobs(e)
         case .remapped(let e):
+            // Retention may have forgotten the event between a remap's planning and its
+            // record (they race by design): jobs for it could never render, so none are made.
+            guard e.eventOffset >= retentionFloor else { return }
             history(e.eventOffset)
             if indexing { workRecords.append(offset) }
             addJobs(e)
