@@ -93,7 +93,7 @@ public final class Gateway: Sendable {
         }
         self.engine = engine
         intake = WebhookIntake(catalog: catalog, store: store, logger: logger) { event, offset in
-            notifier.publish(NotificationFactory.received(event))
+            if notifier.wants("event.received") { notifier.publish(NotificationFactory.received(event)) }
             engine.route(event, offset: offset)
         }
     }

@@ -118,13 +118,18 @@ public final class Notifier: Sendable {
     /// of them in one journal write and hands them to their subscribers' queues once it is
     /// durable. Returns at once. A notification already planned for a subscriber is not
     /// planned again; a disabled subscriber gets nothing until it is enabled.
+    /// Whether any subscriber takes notifications of `type`: callers skip building ones
+    /// nobody would receive (the intake asks once per webhook).
+    public func wants(_ type: String) -> Bool {
+        order.contains { $0.matcher.matches(type) }
+    }
+
     public func publish(_ notification: Notification, to explicit: [String] = []) {
         guard lifecycle.withLock({ $0 != .stopped }) else {
             logger("notify: notifier stopped; notification \(notification.id) (\(notification.type)) not planned")
             return
         }
         var n = notification
-        if n.encodedData == nil { n.encodedData = n.data.serialized() }
         var targets = order.filter { $0.matcher.matches(n.type) }
         for id in explicit where !targets.contains(where: { $0.id == id }) {
             guard let lane = lanes[id] else {
@@ -133,6 +138,8 @@ public final class Notifier: Sendable {
             }
             targets.append(lane)
         }
+        guard !targets.isEmpty else { return }
+        if n.encodedData == nil { n.encodedData = n.data.serialized() }
         let at = WallClock.milliseconds()
         let body = NotificationBody.encode(n)
         var plans: [(SubscriberLane, OpenDelivery)] = []

@@ -114,7 +114,9 @@ final class ActionEngine: Sendable {
                 // The event stays unrouted in the fold; the scheduler's sweep tries again.
                 logger.warning("routing not recorded; will retry", [("event", event.eventID), ("error", "\(error)")])
             }
-            wake.signal()
+            // Most webhooks plan nothing; waking the scheduler for those cost a context
+            // switch per request.
+            if !jobs.isEmpty || !result.isSuccess { wake.signal() }
         }
     }
 

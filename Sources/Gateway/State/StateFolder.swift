@@ -1,50 +1,43 @@
-import Wire
-
-/// Folds records straight from their payloads, as a restart reads them. `received` records
-/// (most of a log) and routed records that planned nothing are read in place with no
-/// allocation; the rest are decoded and applied as `GatewayState.apply` does.
+/// Folds read records (`FoldItem`s) into a state, as a restart does.
 ///
-/// Runs of `received` records are held back a few at a time: their digests are computed
-/// and their dedupe slots prefetched first, then they are applied in order, so the cache
-/// misses of a large index overlap instead of queueing. Any other record applies the held
-/// ones first, so the order of effects is the log's. Read the state with `finish()`.
+/// Runs of `received` records are held back a few at a time: their dedupe slots are
+/// prefetched as they arrive, then they are applied in order, so the cache misses of a
+/// large index overlap instead of queueing. Any other record applies the held ones first,
+/// so the order of effects is the log's. Read the state with `finish()`.
 struct StateFolder {
     private var state: GatewayState
+    private var reader: FoldItemReader
     private var held: [(digest: KeyDigest, offset: UInt64)] = []
     /// The source of each held record, as runs: (source, how many of `held` it covers).
     private var heldSources: [(name: String, count: Int)] = []
-    /// The last source name read, so a run of events from one source makes no new strings.
-    private var lastSource: (bytes: [UInt8], name: String) = ([], "")
     private static let batch = 16
 
     init(_ state: GatewayState) {
         self.state = state
+        reader = FoldItemReader(digestKey: state.digestKey)
         held.reserveCapacity(Self.batch)
     }
 
+    var digestKey: DigestKey { state.digestKey }
+
+    /// Reads and folds one record on this thread.
     mutating func apply(payload: UnsafeRawBufferPointer, at offset: UInt64) throws(LogEventDecodingError) {
-        var cursor = WireCursor(payload)
-        switch (cursor.u8(), cursor.u8()) {
-        case (LogEvent.Kind.received.rawValue, 1):
-            guard let source = cursor.blob(), let eventID = cursor.blob() else { throw .truncated }
-            let digest = KeyDigest.of(source: source, eventID: eventID, key: state.digestKey)
+        apply(try reader.read(payload, at: offset))
+    }
+
+    mutating func apply(_ item: FoldItem) {
+        switch item {
+        case .received(let digest, let source, let offset):
             state.prefetch(digest)
-            if !lastSource.bytes.elementsEqual(source) { lastSource = (Array(source), String(decoding: source, as: UTF8.self)) }
-            if heldSources.last?.name == lastSource.name { heldSources[heldSources.count - 1].count += 1 } else { heldSources.append((lastSource.name, 1)) }
+            if heldSources.last?.name == source { heldSources[heldSources.count - 1].count += 1 } else { heldSources.append((source, 1)) }
             held.append((digest, offset))
             if held.count == Self.batch { applyHeld() }
-        case (LogEvent.Kind.routed.rawValue, 1):
+        case .routedWithoutJobs(let eventOffset, let offset):
             applyHeld()
-            guard let eventOffset = cursor.u64(), cursor.blob() != nil, cursor.blob() != nil, cursor.i64() != nil,
-                  let plans = cursor.blob() else { throw .truncated }
-            if plans.isEmpty {
-                state.applyRoutedWithoutJobs(eventOffset: eventOffset, at: offset)
-            } else {
-                state.apply(try LogEvent.decode(Array(payload), withBody: false), at: offset)
-            }
-        default:
+            state.applyRoutedWithoutJobs(eventOffset: eventOffset, at: offset)
+        case .event(let event, let offset):
             applyHeld()
-            state.apply(try LogEvent.decode(Array(payload), withBody: false), at: offset)
+            state.apply(event, at: offset)
         }
     }
 

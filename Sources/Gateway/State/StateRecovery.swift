@@ -37,13 +37,7 @@ enum StateRecovery {
         // Roughly half the records are `received` ones; over-reserving costs little.
         state.reserve(events: total / 2)
         var folder = StateFolder(state)
-        var folded = 0
-        try log.readBorrowed(from: 0, verifiedAtOpen: true) { offset, payload in
-            folded += 1
-            if folded % 250_000 == 0 { progress?(folded, total) }
-            try fold(payload, at: offset, into: &folder)
-            return true
-        }
+        _ = try FoldPipeline.fold(log, from: 0, into: &folder) { progress?($0, total) }
         return folder.finish()
     }
 
@@ -74,22 +68,8 @@ enum StateRecovery {
                 throw ConfigurationError("log record at offset \(offset) cannot be decoded: \(error)")
             }
         }
-        var tail = 0
         var folder = StateFolder(state)
-        try log.readBorrowed(from: snapshot.lastOffset, verifiedAtOpen: true) { offset, payload in
-            guard offset != snapshot.lastOffset else { return true }
-            tail += 1
-            try fold(payload, at: offset, into: &folder)
-            return true
-        }
+        let tail = try FoldPipeline.fold(log, from: snapshot.lastOffset, skipping: snapshot.lastOffset, into: &folder)
         return (folder.finish(), tail)
-    }
-
-    private static func fold(_ payload: UnsafeRawBufferPointer, at offset: UInt64, into folder: inout StateFolder) throws {
-        do {
-            try folder.apply(payload: payload, at: offset)
-        } catch {
-            throw ConfigurationError("log record at offset \(offset) cannot be decoded: \(error)")
-        }
     }
 }
