@@ -1,41 +1,83 @@
 import Wire
 
-/// One log record, read and ready to fold: the work of reading (parsing, hashing the dedupe
-/// key, decoding) is done by whoever makes these, so it can run on another thread than
-/// the fold itself (see `FoldPipeline`).
-enum FoldItem: Sendable {
-    case received(KeyDigest, source: String, offset: UInt64)
-    case routedWithoutJobs(eventOffset: UInt64, offset: UInt64)
-    case event(LogEvent, offset: UInt64)
+/// Log records, read and ready to fold, a batch at a time: the work of reading (parsing,
+/// hashing dedupe keys, decoding) is done by whoever fills a batch, so it can run on
+/// another thread than the fold itself (see `FoldPipeline`). Items are plain words, so
+/// handing over a batch copies no references; decoded events and new source names ride
+/// alongside and items point at them by index.
+struct FoldBatch: Sendable {
+    struct Item: Sendable {
+        enum Kind: UInt8, Sendable { case received, routedWithoutJobs, event }
+        var kind: Kind
+        var offset: UInt64
+        var digest = KeyDigest(high: 0, low: 0)
+        /// `routedWithoutJobs`: the event it routes.
+        var eventOffset: UInt64 = 0
+        /// `received`: index of its source among all names read so far; `event`: index
+        /// into `events`.
+        var index = 0
+    }
+
+    var items: [Item] = []
+    var events: [LogEvent] = []
+    /// Source names first seen in this batch, in the order they got their indexes.
+    var newSources: [String] = []
+
+    var isEmpty: Bool { items.isEmpty }
+
+    mutating func removeAll() {
+        items.removeAll(keepingCapacity: true)
+        events.removeAll(keepingCapacity: true)
+        newSources.removeAll(keepingCapacity: true)
+    }
 }
 
-/// Turns payloads into `FoldItem`s. `received` records (most of a log) and routed records
+/// Reads payloads into a `FoldBatch`. `received` records (most of a log) and routed records
 /// that planned nothing are read in place with no allocation; the rest are decoded whole.
 struct FoldItemReader {
     let digestKey: DigestKey
-    /// The last source name read, so a run of events from one source makes no new strings.
-    private var lastSource: (bytes: [UInt8], name: String) = ([], "")
+    /// Source names with their indexes (few: one per route file).
+    private var sources: [[UInt8]] = []
+    private var lastSource = -1
 
     init(digestKey: DigestKey) {
         self.digestKey = digestKey
     }
 
-    mutating func read(_ payload: UnsafeRawBufferPointer, at offset: UInt64) throws(LogEventDecodingError) -> FoldItem {
+    mutating func read(_ payload: UnsafeRawBufferPointer, at offset: UInt64, into batch: inout FoldBatch) throws(LogEventDecodingError) {
         var cursor = WireCursor(payload)
         switch (cursor.u8(), cursor.u8()) {
         case (LogEvent.Kind.received.rawValue, 1):
             guard let source = cursor.blob(), let eventID = cursor.blob() else { throw .truncated }
-            if !(source.count == lastSource.bytes.count && lastSource.bytes.withUnsafeBytes({ $0.elementsEqual(source) })) {
-                lastSource = (Array(source), String(decoding: source, as: UTF8.self))
-            }
-            return .received(KeyDigest.of(source: source, eventID: eventID, key: digestKey), source: lastSource.name, offset: offset)
+            batch.items.append(.init(kind: .received, offset: offset, digest: KeyDigest.of(source: source, eventID: eventID, key: digestKey),
+                                     index: sourceIndex(source, &batch)))
         case (LogEvent.Kind.routed.rawValue, 1):
             guard let eventOffset = cursor.u64(), cursor.blob() != nil, cursor.blob() != nil, cursor.i64() != nil,
                   let plans = cursor.blob() else { throw .truncated }
-            if plans.isEmpty { return .routedWithoutJobs(eventOffset: eventOffset, offset: offset) }
-            return .event(try LogEvent.decode(Array(payload), withBody: false), offset: offset)
+            if plans.isEmpty {
+                batch.items.append(.init(kind: .routedWithoutJobs, offset: offset, eventOffset: eventOffset))
+            } else {
+                try decoded(payload, at: offset, into: &batch)
+            }
         default:
-            return .event(try LogEvent.decode(Array(payload), withBody: false), offset: offset)
+            try decoded(payload, at: offset, into: &batch)
         }
+    }
+
+    private func decoded(_ payload: UnsafeRawBufferPointer, at offset: UInt64, into batch: inout FoldBatch) throws(LogEventDecodingError) {
+        batch.events.append(try LogEvent.decode(Array(payload), withBody: false))
+        batch.items.append(.init(kind: .event, offset: offset, index: batch.events.count - 1))
+    }
+
+    private mutating func sourceIndex(_ name: UnsafeRawBufferPointer, _ batch: inout FoldBatch) -> Int {
+        if lastSource >= 0, sources[lastSource].withUnsafeBytes({ $0.elementsEqual(name) }) { return lastSource }
+        if let known = sources.firstIndex(where: { $0.withUnsafeBytes { $0.elementsEqual(name) } }) {
+            lastSource = known
+            return known
+        }
+        sources.append(Array(name))
+        batch.newSources.append(String(decoding: name, as: UTF8.self))
+        lastSource = sources.count - 1
+        return lastSource
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import Synchronization
 
 /// A whole-log fold on two cores: a reader thread reads the segments and turns records into
-/// `FoldItem`s (parsing, hashing dedupe keys, decoding), while the calling thread applies
+/// `FoldBatch`es (parsing, hashing dedupe keys, decoding), while the calling thread applies
 /// them to the state. A start does nothing else meanwhile, so the second core is free; the
 /// two halves cost about the same, so the fold takes about half as long.
 enum FoldPipeline {
@@ -18,19 +18,20 @@ enum FoldPipeline {
         let digestKey = folder.digestKey
         let reader = Thread {
             var items = FoldItemReader(digestKey: digestKey)
-            var batch: [FoldItem] = []
-            batch.reserveCapacity(batchSize)
+            var batch = FoldBatch()
+            batch.items.reserveCapacity(batchSize)
             do {
                 try log.readBorrowed(from: offset, verifiedAtOpen: true) { at, payload in
                     if at == skip { return true }
                     do {
-                        batch.append(try items.read(payload, at: at))
+                        try items.read(payload, at: at, into: &batch)
                     } catch {
                         throw ConfigurationError("log record at offset \(at) cannot be decoded: \(error)")
                     }
-                    if batch.count == batchSize {
+                    if batch.items.count == batchSize {
                         guard channel.send(.items(batch)) else { return false }
-                        batch.removeAll(keepingCapacity: true)
+                        batch = FoldBatch()
+                        batch.items.reserveCapacity(batchSize)
                     }
                     return true
                 }
@@ -46,12 +47,11 @@ enum FoldPipeline {
         defer { channel.close() }
         while true {
             switch channel.receive() {
-            case .items(let items):
-                for item in items {
-                    folder.apply(item)
-                    folded += 1
-                    if folded % 250_000 == 0 { progress?(folded) }
-                }
+            case .items(let batch):
+                folder.apply(batch)
+                let before = folded
+                folded += batch.items.count
+                if folded / 250_000 > before / 250_000 { progress?(folded / 250_000 * 250_000) }
             case .done:
                 return folded
             case .failed(let error):
@@ -63,7 +63,7 @@ enum FoldPipeline {
 
 /// A bounded hand-off of batches from the reader thread to the folding one.
 private final class BatchChannel: @unchecked Sendable {
-    enum Message { case items([FoldItem]), done, failed(any Error) }
+    enum Message { case items(FoldBatch), done, failed(any Error) }
 
     // Unchecked: `queue` and `closed` are only touched under `lock`.
     private var queue: [Message] = []

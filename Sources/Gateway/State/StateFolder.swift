@@ -1,4 +1,4 @@
-/// Folds read records (`FoldItem`s) into a state, as a restart does.
+/// Folds read records (`FoldBatch`es) into a state, as a restart does.
 ///
 /// Runs of `received` records are held back a few at a time: their dedupe slots are
 /// prefetched as they arrive, then they are applied in order, so the cache misses of a
@@ -7,37 +7,44 @@
 struct StateFolder {
     private var state: GatewayState
     private var reader: FoldItemReader
+    private var sources: [String] = []
     private var held: [(digest: KeyDigest, offset: UInt64)] = []
-    /// The source of each held record, as runs: (source, how many of `held` it covers).
-    private var heldSources: [(name: String, count: Int)] = []
-    private static let batch = 16
+    /// The source of each held record, as runs: (source index, how many of `held` it covers).
+    private var heldSources: [(source: Int, count: Int)] = []
+    private var single = FoldBatch()
+    private static let holdLimit = 16
 
     init(_ state: GatewayState) {
         self.state = state
         reader = FoldItemReader(digestKey: state.digestKey)
-        held.reserveCapacity(Self.batch)
+        held.reserveCapacity(Self.holdLimit)
     }
 
     var digestKey: DigestKey { state.digestKey }
 
     /// Reads and folds one record on this thread.
     mutating func apply(payload: UnsafeRawBufferPointer, at offset: UInt64) throws(LogEventDecodingError) {
-        apply(try reader.read(payload, at: offset))
+        single.removeAll()
+        try reader.read(payload, at: offset, into: &single)
+        apply(single)
     }
 
-    mutating func apply(_ item: FoldItem) {
-        switch item {
-        case .received(let digest, let source, let offset):
-            state.prefetch(digest)
-            if heldSources.last?.name == source { heldSources[heldSources.count - 1].count += 1 } else { heldSources.append((source, 1)) }
-            held.append((digest, offset))
-            if held.count == Self.batch { applyHeld() }
-        case .routedWithoutJobs(let eventOffset, let offset):
-            applyHeld()
-            state.applyRoutedWithoutJobs(eventOffset: eventOffset, at: offset)
-        case .event(let event, let offset):
-            applyHeld()
-            state.apply(event, at: offset)
+    mutating func apply(_ batch: FoldBatch) {
+        sources.append(contentsOf: batch.newSources)
+        for item in batch.items {
+            switch item.kind {
+            case .received:
+                state.prefetch(item.digest)
+                if heldSources.last?.source == item.index { heldSources[heldSources.count - 1].count += 1 } else { heldSources.append((item.index, 1)) }
+                held.append((item.digest, item.offset))
+                if held.count == Self.holdLimit { applyHeld() }
+            case .routedWithoutJobs:
+                applyHeld()
+                state.applyRoutedWithoutJobs(eventOffset: item.eventOffset, at: item.offset)
+            case .event:
+                applyHeld()
+                state.apply(batch.events[item.index], at: item.offset)
+            }
         }
     }
 
@@ -50,7 +57,7 @@ struct StateFolder {
     private mutating func applyHeld() {
         var start = 0
         for run in heldSources {
-            state.applyReceived(held[start..<(start + run.count)], source: run.name)
+            state.applyReceived(held[start..<(start + run.count)], source: sources[run.source])
             start += run.count
         }
         held.removeAll(keepingCapacity: true)
