@@ -45,6 +45,12 @@ public final class ConnectorSet: Sendable {
         }
     }
 
+    /// The longest one request to `api` may take (its configured timeout), nil for an API
+    /// that is not configured.
+    public func timeoutMilliseconds(api: String) -> Int64? {
+        APIName(rawValue: api).flatMap { connections[$0] }.map { Int64($0.endpoint.timeoutSeconds * 1000) }
+    }
+
     /// The error `perform` would give this action without sending it, or nil if it would send.
     public func validate(_ action: RenderedAction) -> String? {
         if case .failure(let invalid) = prepare(action, mode: .fresh) { return invalid.message }

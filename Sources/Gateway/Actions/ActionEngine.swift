@@ -55,9 +55,20 @@ final class ActionEngine: Sendable {
             (s.openJobs.compactMap { s.jobs[$0] }.sorted { ($0.eventOffset, $0.plan.id) < ($1.eventOffset, $1.plan.id) },
              s.unrouted)
         }
+        // A job that was in flight when the last process died may have its request still
+        // landing at the API: looking it up now could miss it and create it twice. It waits
+        // until that request's timeout has passed (plus a second), counted from its start.
+        let now = Clock.unixMilliseconds()
+        let resumed = open.map { job -> JobState in
+            guard job.status == .inFlight || job.outcomeUnknown, let api = job.currentAction?.api,
+                  let timeout = connectors.timeoutMilliseconds(api: api), let last = job.lastAttemptAt else { return job }
+            var delayed = job
+            delayed.dueAt = max(job.dueAt, min(last + timeout + 1000, now + timeout + 1000))
+            return delayed
+        }
         scheduler.withLock { s in
             s.started = true
-            for job in open { Self.admit(job, into: &s) }
+            for job in resumed { Self.admit(job, into: &s) }
         }
         if !open.isEmpty || !unrouted.isEmpty {
             logger.info("resuming work from the log", [("open_jobs", "\(open.count)"), ("unrouted_events", "\(unrouted.count)")])

@@ -25,8 +25,13 @@ public struct JobState: Sendable, Equatable {
     public internal(set) var results: [String: JSONValue] = [:]
     public internal(set) var lastError: String?
     public internal(set) var lastErrorAt: Int64?
-    /// The previous attempt may have reached the API without its answer reaching us.
+    /// An earlier attempt of this step may have reached the API without its answer reaching
+    /// us. Stays set until the step succeeds: a later attempt failing with an HTTP error
+    /// (say its look-up got a 503) says nothing about whether that earlier one took effect.
     public internal(set) var outcomeUnknown = false
+    /// Unix ms the latest attempt started: after a crash, its request may still be landing
+    /// at the API, so the look-up waits out the request's timeout from here.
+    public internal(set) var lastAttemptAt: Int64?
 
     public var isFinished: Bool { status == .succeeded || status == .failed || status == .dead }
     public var currentAction: ActionTemplate? { step < plan.actions.count ? plan.actions[step] : nil }
@@ -50,6 +55,9 @@ public struct JobState: Sendable, Equatable {
 
     mutating func started(_ e: AttemptStarted) {
         guard e.step == step else { return }
+        // The previous attempt started and never finished (a crash): its outcome is unknown.
+        if status == .inFlight { outcomeUnknown = true }
+        lastAttemptAt = e.at
         attempts = e.attempt
         status = .inFlight
         if stepStartedAt == nil { stepStartedAt = e.at }
@@ -73,7 +81,7 @@ public struct JobState: Sendable, Equatable {
             dueAt = next
             lastError = error
             lastErrorAt = e.at
-            outcomeUnknown = e.status == nil
+            outcomeUnknown = outcomeUnknown || e.status == nil
         case .failed(let error):
             status = .failed
             lastError = error
