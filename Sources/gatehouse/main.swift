@@ -3,12 +3,14 @@ import Gateway
 
 /// `gatehouse VERB [options]`: a thin shell over the Gateway module.
 enum Verbs {
-    static let all: [any Command.Type] = [ServeCommand.self, CheckCommand.self, ReplayCommand.self, RedeliverCommand.self, SignCommand.self, StatusCommand.self]
+    static let all: [any Command.Type] = [ServeCommand.self, CheckCommand.self, ReplayCommand.self, RedeliverCommand.self, SignCommand.self, StatusCommand.self, SimulateCommand.self]
 }
 
 func printUsage() {
     var text = "gatehouse \(Gateway.version): a webhook gateway with a durable event log\n\nusage: gatehouse VERB [options]   (gatehouse VERB --help for each)\n\n"
-    for c in Verbs.all { text += "  \(c.name.padding(toLength: 8, withPad: " ", startingAt: 0)) \(c.summary)\n" }
+    // Pad to the longest name: a fixed width cut "redeliver" short.
+    let width = Verbs.all.map { $0.name.count }.max() ?? 0
+    for c in Verbs.all { text += "  \(c.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(c.summary)\n" }
     print(text, terminator: "")
 }
 

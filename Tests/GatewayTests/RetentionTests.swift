@@ -14,7 +14,7 @@ final class RetentionTests: XCTestCase {
     }
 
     private func configure(_ c: inout GatewayConfiguration, dedupeWindow: Int64 = 0, archive: String? = nil) {
-        c.log.segmentBytes = 16 * 1024
+        c.log.segmentBytes = 8 * 1024
         c.retention.maxAgeSeconds = 1
         c.retention.dedupeWindowSeconds = dedupeWindow
         c.retention.archive = archive

@@ -1,16 +1,81 @@
 import Foundation
 import Routing
+import Synchronization
+import Wire
 
-/// Job plans are stored as JSON inside a `routed` record: they are written once per event
-/// and read back only for work still pending, so clarity wins over a binary layout.
+/// Job plans inside a `routed` or `remapped` record, in the wire layout: id, rule, key and
+/// subscribers as fields, the actions as one JSON array. Every event a rule matches carries
+/// the same actions, so decoding keeps the last few action lists it read and hands out the
+/// same array again: a restart neither re-parses nor re-stores a million copies of them.
+///
+/// Logs written before this layout hold the plans as a JSON array (first byte `[`); those
+/// are still read.
 enum JobPlanCoding {
+    private static let tag: UInt8 = 2
+    private static let cache = Mutex<[[UInt8]: [ActionTemplate]]>([:])
+    private static let cacheLimit = 256
+
     static func encode(_ jobs: [JobPlan]) -> [UInt8] {
         guard !jobs.isEmpty else { return [] }
-        return (try? Array(JSONEncoder().encode(jobs))) ?? []
+        var w = WireWriter(capacity: 256 * jobs.count)
+        w.u8(tag)
+        w.u64(UInt64(jobs.count))
+        for plan in jobs {
+            w.string(plan.id)
+            w.string(plan.rule)
+            w.optionalString(plan.key)
+            w.u64(UInt64(plan.notify.count))
+            for name in plan.notify { w.string(name) }
+            w.blob(JSONValue.array(plan.actions.map(json)).serialized())
+        }
+        return w.bytes
     }
 
     static func decode(_ bytes: [UInt8]) throws(LogEventDecodingError) -> [JobPlan] {
-        guard !bytes.isEmpty else { return [] }
-        do { return try JSONDecoder().decode([JobPlan].self, from: Data(bytes)) } catch { throw .truncated }
+        guard let first = bytes.first else { return [] }
+        if first == UInt8(ascii: "[") {
+            do { return try JSONDecoder().decode([JobPlan].self, from: Data(bytes)) } catch { throw .truncated }
+        }
+        guard first == tag else { throw .unknownKind(first) }
+        var r = WireReader(bytes, truncated: LogEventDecodingError.truncated)
+        _ = try r.u8()
+        let count = try r.u64()
+        guard count <= UInt64(bytes.count) else { throw .truncated }
+        var plans: [JobPlan] = []
+        plans.reserveCapacity(Int(count))
+        for _ in 0..<count {
+            let id = try r.string(), rule = try r.string(), key = try r.optionalString()
+            let notifyCount = try r.u64()
+            guard notifyCount <= UInt64(bytes.count) else { throw .truncated }
+            var notify: [String] = []
+            for _ in 0..<notifyCount { notify.append(try r.string()) }
+            plans.append(JobPlan(id: id, rule: rule, key: key, actions: try actions(try r.blob()), notify: notify))
+        }
+        return plans
+    }
+
+    private static func actions(_ blob: [UInt8]) throws(LogEventDecodingError) -> [ActionTemplate] {
+        if let known = cache.withLock({ $0[blob] }) { return known }
+        guard case .array(let items)? = try? JSONValue.parse(blob) else { throw .truncated }
+        var actions: [ActionTemplate] = []
+        for item in items {
+            guard case .object(let o) = item, case .string(let name)? = o["name"], case .string(let api)? = o["api"],
+                  case .string(let operation)? = o["operation"] else { throw .truncated }
+            var params: [String: JSONValue] = [:]
+            if case .object(let p)? = o["params"] { params = p }
+            actions.append(ActionTemplate(name: name, api: api, operation: operation, params: params, body: o["body"]))
+        }
+        cache.withLock { c in
+            if c.count >= cacheLimit { c.removeAll(keepingCapacity: true) }
+            c[blob] = actions
+        }
+        return actions
+    }
+
+    private static func json(_ action: ActionTemplate) -> JSONValue {
+        var o: [String: JSONValue] = ["name": .string(action.name), "api": .string(action.api),
+                                      "operation": .string(action.operation), "params": .object(action.params)]
+        if let body = action.body { o["body"] = body }
+        return .object(o)
     }
 }
