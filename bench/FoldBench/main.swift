@@ -1,15 +1,25 @@
 import EventLog
 import Foundation
 import Gateway
+import Routing
 
 /// Restart cost at scale: writes N accepted webhooks (1 KB bodies, each with its `routed`
 /// record) straight into a fresh log, then measures reading the log's bytes (what `cat`
 /// does) against folding it into state (what a restart does).
-/// Usage: fold-bench DATA_DIR [events]   (DATA_DIR is created; reuse it to skip writing)
+/// With `jobs`, each webhook is routed to two jobs (a Grow CRM and a Luminous create, as the
+/// shipped routes plan them), each with its attempt started and finished: six records per
+/// webhook instead of two, the shape of a log where every event does work.
+/// Usage: fold-bench DATA_DIR [events] [jobs]   (DATA_DIR is created; reuse it to skip writing)
 let arguments = CommandLine.arguments
 guard arguments.count > 1 else { print("usage: fold-bench DATA_DIR [events]"); exit(2) }
 let data = arguments[1]
 let count = arguments.count > 2 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
+let withJobs = arguments.count > 3 && arguments[3] == "jobs"
+let crm = ActionTemplate(name: "crm-contact", api: "growcrm", operation: "create_contact",
+                         body: .object(["email": .string("{{ data.object.email | lower }}"), "first_name": .string("{{ data.object.first_name | trim }}"),
+                                        "last_name": .string("{{ data.object.last_name | trim }}"), "clientid": .int(1), "send_email": .string("no")]))
+let luminous = ActionTemplate(name: "luminous-contact", api: "luminous", operation: "create_contact",
+                              body: .object(["email": .string("{{ data.object.email | lower }}"), "company_id": .int(1), "tags": .array([.string("yunojuno")])]))
 let logPath = (data as NSString).appendingPathComponent("log")
 
 if !FileManager.default.fileExists(atPath: logPath) {
@@ -27,10 +37,27 @@ if !FileManager.default.fileExists(atPath: logPath) {
                                    receivedAt: 1_764_000_000_000 + Int64(i), signedAt: nil, contentType: "application/json", body: body))
         if batch.count == 1000 || i == count - 1 {
             let offsets = try log.appendAndWait(batch.map { LogEvent.received($0).encoded() })
+            let plans = { (offset: UInt64, e: ReceivedEvent) -> [JobPlan] in
+                guard withJobs else { return [] }
+                return [JobPlan(id: "job_\(offset)_0", rule: "contact-to-growcrm", key: "yunojuno:\(e.eventID)", actions: [crm], notify: []),
+                        JobPlan(id: "job_\(offset)_1", rule: "contact-to-luminous", key: "yunojuno:\(e.eventID)", actions: [luminous], notify: [])]
+            }
             let routed = zip(batch, offsets).map { e, offset in
-                LogEvent.routed(RoutedEvent(eventOffset: offset, source: e.source, eventID: e.eventID, jobs: [], routedAt: e.receivedAt)).encoded()
+                LogEvent.routed(RoutedEvent(eventOffset: offset, source: e.source, eventID: e.eventID, jobs: plans(offset, e), routedAt: e.receivedAt)).encoded()
             }
             _ = try log.appendAndWait(routed)
+            if withJobs {
+                var attempts: [[UInt8]] = []
+                for (e, offset) in zip(batch, offsets) {
+                    for (n, plan) in plans(offset, e).enumerated() {
+                        attempts.append(LogEvent.attemptStarted(AttemptStarted(jobID: plan.id, step: 0, attempt: 1, at: e.receivedAt + 5)).encoded())
+                        attempts.append(LogEvent.attemptFinished(AttemptFinished(
+                            jobID: plan.id, step: 0, attempt: 1, at: e.receivedAt + 40, latencyMs: 35, status: 201,
+                            outcome: .succeeded(result: .object(["id": .int(Int64(offset) * 2 + Int64(n))]), note: nil))).encoded())
+                    }
+                }
+                _ = try log.appendAndWait(attempts)
+            }
             batch = []
         }
     }

@@ -12,7 +12,7 @@ import Wire
 /// are still read.
 enum JobPlanCoding {
     private static let tag: UInt8 = 2
-    private static let cache = Mutex<[[UInt8]: [ActionTemplate]]>([:])
+    private static let cache = Mutex<[ActionsBlob: [ActionTemplate]]>([:])
     private static let cacheLimit = 256
 
     static func encode(_ jobs: [JobPlan]) -> [UInt8] {
@@ -55,7 +55,8 @@ enum JobPlanCoding {
     }
 
     private static func actions(_ blob: [UInt8]) throws(LogEventDecodingError) -> [ActionTemplate] {
-        if let known = cache.withLock({ $0[blob] }) { return known }
+        let key = ActionsBlob(bytes: blob)
+        if let known = cache.withLock({ $0[key] }) { return known }
         guard case .array(let items)? = try? JSONValue.parse(blob) else { throw .truncated }
         var actions: [ActionTemplate] = []
         for item in items {
@@ -67,7 +68,7 @@ enum JobPlanCoding {
         }
         cache.withLock { c in
             if c.count >= cacheLimit { c.removeAll(keepingCapacity: true) }
-            c[blob] = actions
+            c[key] = actions
         }
         return actions
     }
@@ -77,5 +78,15 @@ enum JobPlanCoding {
                                       "operation": .string(action.operation), "params": .object(action.params)]
         if let body = action.body { o["body"] = body }
         return .object(o)
+    }
+}
+
+/// An encoded action list as a dictionary key, hashed in one pass over its bytes (an
+/// array of bytes hashes element by element, which cost more than parsing it).
+private struct ActionsBlob: Hashable {
+    let bytes: [UInt8]
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }

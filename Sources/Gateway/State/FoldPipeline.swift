@@ -14,28 +14,64 @@ enum FoldPipeline {
     /// `folder`; returns how many were folded. `progress(folded)` is called every 250,000.
     static func fold(_ log: FileLog, from offset: UInt64, skipping skip: UInt64? = nil, into folder: inout StateFolder,
                      progress: ((Int) -> Void)? = nil) throws -> Int {
-        let channel = BatchChannel(capacity: batchesInFlight)
         let digestKey = folder.digestKey
-        let reader = Thread {
+        var folded = 0
+        try run(produce: { send in
             var items = FoldItemReader(digestKey: digestKey)
             var batch = FoldBatch()
-            batch.items.reserveCapacity(batchSize)
-            do {
-                try log.readBorrowed(from: offset, verifiedAtOpen: true) { at, payload in
-                    if at == skip { return true }
+            try log.readBorrowed(from: offset, verifiedAtOpen: true) { at, payload in
+                if at == skip { return true }
+                do {
+                    try items.read(payload, at: at, into: &batch)
+                } catch {
+                    throw ConfigurationError("log record at offset \(at) cannot be decoded: \(error)")
+                }
+                if batch.items.count == batchSize {
+                    guard send(batch) else { return false }
+                    batch = FoldBatch()
+                }
+                return true
+            }
+            _ = send(batch)
+        }, consume: { batch in
+            folder.apply(batch)
+            let before = folded
+            folded += batch.items.count
+            if folded / 250_000 > before / 250_000 { progress?(folded / 250_000 * 250_000) }
+        })
+        return folded
+    }
+
+    /// Re-applies the work records a snapshot lists (`GatewayState.reapplyWork`), reading and
+    /// decoding them on the second core.
+    static func replayWork(_ log: FileLog, offsets: [UInt64], into state: inout GatewayState) throws {
+        try run(produce: { send in
+            var batch = FoldBatch()
+            for chunk in stride(from: 0, to: offsets.count, by: batchSize) {
+                try log.readRecords(at: Array(offsets[chunk..<min(chunk + batchSize, offsets.count)])) { at, payload in
                     do {
-                        try items.read(payload, at: at, into: &batch)
+                        batch.events.append(try LogEvent.decode(Array(payload), withBody: false))
                     } catch {
                         throw ConfigurationError("log record at offset \(at) cannot be decoded: \(error)")
                     }
-                    if batch.items.count == batchSize {
-                        guard channel.send(.items(batch)) else { return false }
-                        batch = FoldBatch()
-                        batch.items.reserveCapacity(batchSize)
-                    }
-                    return true
+                    batch.items.append(.init(kind: .event, offset: at, index: batch.events.count - 1))
                 }
-                _ = channel.send(.items(batch))
+                guard send(batch) else { return }
+                batch = FoldBatch()
+            }
+        }, consume: { batch in
+            for item in batch.items { state.reapplyWork(batch.events[item.index], at: item.offset) }
+        })
+    }
+
+    /// `produce` runs on a thread of its own and hands batches to `send` (false: stop, the
+    /// consumer is gone); `consume` runs here, in order. The first error of either is thrown.
+    private static func run(produce: @escaping @Sendable (_ send: (FoldBatch) -> Bool) throws -> Void,
+                            consume: (FoldBatch) -> Void) throws {
+        let channel = BatchChannel(capacity: batchesInFlight)
+        let reader = Thread {
+            do {
+                try produce { channel.send(.items($0)) }
                 _ = channel.send(.done)
             } catch {
                 _ = channel.send(.failed(error))
@@ -43,19 +79,12 @@ enum FoldPipeline {
         }
         reader.name = "gatehouse-fold-reader"
         reader.start()
-        var folded = 0
         defer { channel.close() }
         while true {
             switch channel.receive() {
-            case .items(let batch):
-                folder.apply(batch)
-                let before = folded
-                folded += batch.items.count
-                if folded / 250_000 > before / 250_000 { progress?(folded / 250_000 * 250_000) }
-            case .done:
-                return folded
-            case .failed(let error):
-                throw error
+            case .items(let batch): consume(batch)
+            case .done: return
+            case .failed(let error): throw error
             }
         }
     }

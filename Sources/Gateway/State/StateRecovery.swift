@@ -61,13 +61,7 @@ enum StateRecovery {
             throw SnapshotError.mismatch("it needs the record at offset \(first), but the log now starts at \(log.firstOffset) (removed by retention)")
         }
         var state = GatewayState(snapshot: snapshot)
-        try log.readRecords(at: snapshot.workRecords) { offset, payload in
-            do {
-                state.reapplyWork(try LogEvent.decode(Array(payload), withBody: false), at: offset)
-            } catch {
-                throw ConfigurationError("log record at offset \(offset) cannot be decoded: \(error)")
-            }
-        }
+        try FoldPipeline.replayWork(log, offsets: snapshot.workRecords, into: &state)
         var folder = StateFolder(state)
         let tail = try FoldPipeline.fold(log, from: snapshot.lastOffset, skipping: snapshot.lastOffset, into: &folder)
         return (folder.finish(), tail)
