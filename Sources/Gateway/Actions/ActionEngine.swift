@@ -56,14 +56,13 @@ final class ActionEngine: Sendable {
              s.unrouted)
         }
         // A job that was in flight when the last process died may have its request still
-        // landing at the API: looking it up now could miss it and create it twice. It waits
-        // until that request's timeout has passed (plus a second), counted from its start.
+        // landing at the API: looking it up now could miss it and create it twice.
         let now = Clock.unixMilliseconds()
         let resumed = open.map { job -> JobState in
             guard job.status == .inFlight || job.outcomeUnknown, let api = job.currentAction?.api,
-                  let timeout = connectors.timeoutMilliseconds(api: api), let last = job.lastAttemptAt else { return job }
+                  let last = job.lastAttemptAt, let settled = settledAt(api: api, attemptStartedAt: min(last, now)) else { return job }
             var delayed = job
-            delayed.dueAt = max(job.dueAt, min(last + timeout + 1000, now + timeout + 1000))
+            delayed.dueAt = max(job.dueAt, settled)
             return delayed
         }
         scheduler.withLock { s in
@@ -225,7 +224,8 @@ final class ActionEngine: Sendable {
             connectors.perform(rendered, mode: mode) { [self] outcome, latency in
                 let firstAttemptAt = job.stepStartedAt ?? startedAt
                 record(job, attempt: attemptNumber, started: firstAttemptAt, status: outcome.status,
-                       latency: Int64(latency), outcome: finishedOutcome(outcome, attempt: attemptNumber, firstAttemptAt: firstAttemptAt))
+                       latency: Int64(latency), outcome: finishedOutcome(outcome, attempt: attemptNumber, firstAttemptAt: firstAttemptAt,
+                                                                          api: template.api, startedAt: startedAt))
             }
         }
     }
@@ -240,17 +240,27 @@ final class ActionEngine: Sendable {
         return try template.render(context: context)
     }
 
-    private func finishedOutcome(_ outcome: ActionOutcome, attempt: Int, firstAttemptAt: Int64) -> AttemptFinished.Outcome {
+    /// When an attempt whose answer never came may be looked up: three of its API's timeouts
+    /// after it started, i.e. two more after the client gave up. A server can still be working
+    /// on a request its client abandoned, and a look-up that comes first finds nothing and
+    /// creates the record again; waiting makes that unlikely, it cannot make it impossible.
+    private func settledAt(api: String, attemptStartedAt: Int64) -> Int64? {
+        connectors.timeoutMilliseconds(api: api).map { attemptStartedAt + 3 * $0 }
+    }
+
+    private func finishedOutcome(_ outcome: ActionOutcome, attempt: Int, firstAttemptAt: Int64,
+                                 api: String, startedAt: Int64) -> AttemptFinished.Outcome {
         switch outcome {
         case .succeeded(_, let result, let note):
             return .succeeded(result: result, note: note)
         case .permanent(_, let error):
             return .failed(error: error)
         case .retryable(_, let error, let retryAfter):
-            guard let next = policy.nextAttempt(after: attempt, firstAttemptAt: firstAttemptAt,
+            guard var next = policy.nextAttempt(after: attempt, firstAttemptAt: firstAttemptAt,
                                                 now: Clock.unixMilliseconds(), retryAfterSeconds: retryAfter) else {
                 return .dead(error: "gave up after \(attempt) attempt(s): \(error)")
             }
+            if outcome.status == nil, let settled = settledAt(api: api, attemptStartedAt: startedAt) { next = max(next, settled) }
             return .retrying(error: error, nextAttemptAt: next)
         }
     }
