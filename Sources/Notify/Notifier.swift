@@ -14,6 +14,9 @@ public final class Notifier: Sendable {
     let journal: any DeliveryJournal
     let logger: @Sendable (String) -> Void
     private let lifecycle = Mutex(Lifecycle.created)
+    /// Unknown subscriber names already reported: a route naming one would otherwise log a
+    /// line for every event it matches.
+    private let reportedUnknown = Mutex<Set<String>>([])
 
     private enum Lifecycle { case created, running, stopped }
 
@@ -133,7 +136,10 @@ public final class Notifier: Sendable {
         var targets = order.filter { $0.matcher.matches(n.type) }
         for id in explicit where !targets.contains(where: { $0.id == id }) {
             guard let lane = lanes[id] else {
-                logger("notify: notification \(n.id) names unknown subscriber \"\(id)\"; not sent there")
+                if reportedUnknown.withLock({ $0.insert(id).inserted }) {
+                    logger("notify: routes name subscriber \"\(id)\", which is not configured; notifications for it are not sent "
+                           + "(said once; first seen with \(n.id))")
+                }
                 continue
             }
             targets.append(lane)

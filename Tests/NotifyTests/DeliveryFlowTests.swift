@@ -31,14 +31,17 @@ final class DeliveryFlowTests: XCTestCase {
         notifier.publish(Harness.notification("action.succeeded"))
         notifier.publish(Harness.notification("action.failed"))
         notifier.publish(Harness.notification("actions"))           // not "action.*"
-        notifier.publish(Harness.notification("other.thing"), to: ["named", "all", "nobody"])
+        let other = Harness.notification("other.thing")
+        notifier.publish(other, to: ["named", "all", "nobody"])
+        notifier.publish(other, to: ["nobody"])                     // planned already: nothing new, and no second warning
         notifier.publish(received)                                  // the same notification again: once
         XCTAssertTrue(Harness.wait { sinks[2].count == 5 && sinks[1].count == 2 && sinks[0].count == 1 && sinks[3].count == 1 })
         usleep(200_000)
         XCTAssertEqual(sinks.map(\.count), [1, 2, 5, 1])
         XCTAssertEqual(sinks[1].requests.compactMap { (try? JSONValue.parse($0.body))?[path: "type"]?.scalarText }.sorted(),
                        ["action.failed", "action.succeeded"])
-        XCTAssertTrue(log.contains("names unknown subscriber \"nobody\""))
+        XCTAssertTrue(log.contains("routes name subscriber \"nobody\", which is not configured"))
+        XCTAssertEqual(log.count(of: "subscriber \"nobody\""), 1, "said once, not for every notification")
         XCTAssertEqual(journal.state().deliveries.count, 9)
     }
 

@@ -7,4 +7,5 @@ final class LogLines: Sendable {
     var logger: @Sendable (String) -> Void { { [self] line in lines.withLock { $0.append(line) } } }
     var all: [String] { lines.withLock { $0 } }
     func contains(_ text: String) -> Bool { all.contains { $0.contains(text) } }
+    func count(of text: String) -> Int { all.filter { $0.contains(text) }.count }
 }
