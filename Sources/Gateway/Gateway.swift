@@ -69,6 +69,7 @@ public final class Gateway: Sendable {
         }
         self.snapshotScheduler = snapshotScheduler
         retention = snapshotScheduler.map { RetentionSweeper(settings: configuration.retention, store: store, snapshots: $0, logger: logger) }
+        try RetentionSweeper.checkArchive(configuration.retention.archive, logDirectory: dataDirectory.logPath)
         if retention == nil && (configuration.retention.maxAgeSeconds > 0 || configuration.retention.dedupeWindowSeconds > 0) {
             throw ConfigurationError("retention needs snapshots (snapshots.enabled): a snapshot keeps what retention forgets")
         }

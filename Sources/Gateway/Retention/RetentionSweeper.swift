@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Glibc
 import Synchronization
 
 /// Keeps the disk bounded: every so often, finds the oldest sealed segments past the
@@ -30,6 +31,27 @@ final class RetentionSweeper: Sendable {
     }
 
     var isEnabled: Bool { settings.maxAgeSeconds > 0 || settings.dedupeWindowSeconds > 0 }
+
+    /// Segments are archived by renaming them, which works only within one filesystem: an
+    /// archive folder elsewhere would fail at the first sweep, with the segments already
+    /// dropped from the log's view. Checked at start instead.
+    static func checkArchive(_ archive: String?, logDirectory: String) throws {
+        guard let archive else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw ConfigurationError("retention.archive: cannot create \(archive): \(error.localizedDescription)")
+        }
+        var archiveInfo = stat(), logInfo = stat()
+        guard stat(archive, &archiveInfo) == 0, stat(logDirectory, &logInfo) == 0 else {
+            throw ConfigurationError("retention.archive: cannot stat \(archive) or \(logDirectory)")
+        }
+        guard archiveInfo.st_dev == logInfo.st_dev else {
+            throw ConfigurationError("retention.archive \(archive) is on another filesystem than the log (\(logDirectory)); "
+                                     + "segments are archived by renaming, so it must be on the same one")
+        }
+    }
 
     func start() {
         guard isEnabled else { return }
