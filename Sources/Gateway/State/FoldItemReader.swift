@@ -1,37 +1,5 @@
 import Wire
 
-/// Log records, read and ready to fold, a batch at a time: the work of reading (parsing,
-/// hashing dedupe keys, decoding) is done by whoever fills a batch, so it can run on
-/// another thread than the fold itself (see `FoldPipeline`). Items are plain words, so
-/// handing over a batch copies no references; decoded events and new source names ride
-/// alongside and items point at them by index.
-struct FoldBatch: Sendable {
-    struct Item: Sendable {
-        enum Kind: UInt8, Sendable { case received, routedWithoutJobs, event }
-        var kind: Kind
-        var offset: UInt64
-        var digest = KeyDigest(high: 0, low: 0)
-        /// `routedWithoutJobs`: the event it routes.
-        var eventOffset: UInt64 = 0
-        /// `received`: index of its source among all names read so far; `event`: index
-        /// into `events`.
-        var index = 0
-    }
-
-    var items: [Item] = []
-    var events: [LogEvent] = []
-    /// Source names first seen in this batch, in the order they got their indexes.
-    var newSources: [String] = []
-
-    var isEmpty: Bool { items.isEmpty }
-
-    mutating func removeAll() {
-        items.removeAll(keepingCapacity: true)
-        events.removeAll(keepingCapacity: true)
-        newSources.removeAll(keepingCapacity: true)
-    }
-}
-
 /// Reads payloads into a `FoldBatch`. `received` records (most of a log) and routed records
 /// that planned nothing are read in place with no allocation; the rest are decoded whole.
 struct FoldItemReader {
