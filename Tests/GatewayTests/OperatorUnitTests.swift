@@ -117,3 +117,12 @@ final class OperatorJobIDTests: XCTestCase {
         XCTAssertFalse(EventIndex.isRoutedJobID("job_99999999999999999999999_0", eventOffset: 0))
     }
 }
+
+final class ReadinessTests: XCTestCase {
+    func testReadyOnlyWhenStartedAndTheLogKeepsUp() {
+        XCTAssertEqual(Readiness.evaluate(started: false, queueDepth: 0, queueCapacity: 100), .starting)
+        XCTAssertEqual(Readiness.evaluate(started: true, queueDepth: 74, queueCapacity: 100), .ready)
+        XCTAssertEqual(Readiness.evaluate(started: true, queueDepth: 75, queueCapacity: 100), .overloaded(queued: 75, capacity: 100))
+        XCTAssertEqual(Readiness.overloaded(queued: 75, capacity: 100).text, "not ready: log queue 75 of 100 appends")
+    }
+}

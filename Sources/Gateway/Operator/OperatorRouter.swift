@@ -69,7 +69,9 @@ public struct OperatorRouter {
         case .healthz:
             responder.respond(.text(.ok, "ok"))
         case .readyz:
-            responder.respond(gateway.isReady ? .text(.ok, "ready") : .text(.serviceUnavailable, "not ready"))
+            let readiness = Readiness.evaluate(started: gateway.isReady, queueDepth: gateway.log.stats().queueDepth,
+                                               queueCapacity: gateway.configuration.log.queueCapacity)
+            responder.respond(readiness == .ready ? .text(.ok, readiness.text) : .text(.serviceUnavailable, readiness.text))
         case .webhook:
             responder.respond(.text(.notFound))
         default:
