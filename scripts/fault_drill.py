@@ -96,7 +96,7 @@ def cmd_config(a):
     })
     if a.snapshot_every:
         # Frequent snapshots, so kills land while one is written and restarts start from one.
-        config["snapshots"] = {"every_records": a.snapshot_every}
+        config["snapshots"] = {"every_records": a.snapshot_every, "min_interval_seconds": 0}
     with open(a.out, "w") as f:
         json.dump(config, f, indent=2)
     print(f"config: {a.out} (retry waits {schedule[:6]}... x{len(schedule)}, jitter {a.jitter}, api timeout {a.api_timeout} s"

@@ -65,6 +65,7 @@ public final class Gateway: Sendable {
         self.store = store
         let snapshotScheduler = snapshots.map {
             SnapshotScheduler(store: store, snapshots: $0, everyRecords: configuration.snapshots.everyRecords,
+                              minIntervalSeconds: configuration.snapshots.minIntervalSeconds,
                               recordsAtStart: folded.eventsApplied - recovered.recordsFolded, logger: logger)
         }
         self.snapshotScheduler = snapshotScheduler

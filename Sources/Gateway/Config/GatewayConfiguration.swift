@@ -45,7 +45,10 @@ public struct GatewayConfiguration: Sendable, Codable {
         public var enabled = true
         /// A snapshot is written once this many records were folded since the last one
         /// (checked every few seconds), and always at a clean shutdown.
-        public var everyRecords = 250_000
+        public var everyRecords = 1_000_000
+        /// But not more often than this: a snapshot copies and writes the whole index, which
+        /// under heavy load would otherwise happen every few seconds.
+        public var minIntervalSeconds: Double = 60
         /// How many snapshot files to keep; older ones are removed.
         public var keep = 2
         public init() {}
@@ -117,6 +120,7 @@ extension GatewayConfiguration.SnapshotSettings {
     enum CodingKeys: String, CodingKey {
         case enabled, keep
         case everyRecords = "every_records"
+        case minIntervalSeconds = "min_interval_seconds"
     }
 }
 

@@ -8,6 +8,9 @@ final class SnapshotScheduler: Sendable {
     private let store: EventStore
     private let snapshots: SnapshotStore
     private let everyRecords: Int
+    private let minInterval: Double
+    /// When the last snapshot was written (monotonic seconds); nil before the first.
+    private let lastWrite = Mutex<Double?>(nil)
     private let logger: Logger
     private let written: Mutex<Int>
     /// Serialises writes: the periodic thread, retention and the shutdown snapshot never overlap.
@@ -17,10 +20,12 @@ final class SnapshotScheduler: Sendable {
     /// `recordsAtStart`: how many records the state held when it came from a snapshot (the
     /// next snapshot is due that many records later); zero after a whole-log fold, so a long
     /// fold is checkpointed soon after start.
-    init(store: EventStore, snapshots: SnapshotStore, everyRecords: Int, recordsAtStart: Int, logger: Logger) {
+    init(store: EventStore, snapshots: SnapshotStore, everyRecords: Int, minIntervalSeconds: Double = 0,
+         recordsAtStart: Int, logger: Logger) {
         self.store = store
         self.snapshots = snapshots
         self.everyRecords = max(1, everyRecords)
+        self.minInterval = max(0, minIntervalSeconds)
         self.logger = logger
         written = Mutex(recordsAtStart)
     }
@@ -28,7 +33,8 @@ final class SnapshotScheduler: Sendable {
     func start(checkEvery seconds: Double = 5) {
         let periodic = PeriodicTask(name: "gatehouse-snapshots", every: seconds) { [self] in
             let applied = store.read { $0.eventsApplied }
-            if applied - written.withLock({ $0 }) >= everyRecords { _ = writeNow() }
+            let rested = lastWrite.withLock { $0.map { ProcessInfo.processInfo.systemUptime - $0 >= minInterval } ?? true }
+            if rested && applied - written.withLock({ $0 }) >= everyRecords { _ = writeNow() }
         }
         task.withLock { $0 = periodic }
         periodic.start()
@@ -51,6 +57,7 @@ final class SnapshotScheduler: Sendable {
                 guard let snapshot = state.snapshot(lastRecordChecksum: checksum) else { return true }
                 let bytes = try snapshots.write(snapshot)
                 written.withLock { $0 = state.eventsApplied }
+                lastWrite.withLock { $0 = ProcessInfo.processInfo.systemUptime }
                 logger.info("snapshot written", [("offset", "\(last)"), ("records", "\(state.eventsApplied)"), ("bytes", "\(bytes)"),
                                                  ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
                 return true
