@@ -95,13 +95,7 @@ final class LogCore: Sendable {
     // MARK: readers
 
     func read(from offset: UInt64, _ visit: (LogRecord) throws -> Bool) throws {
-        let plan = state.withLock { $0.plan(from: offset) }
-        var reader = SegmentReader(directory: directory)
-        var start = plan.start
-        for segment in plan.segments {
-            guard try reader.visit(segment, startingAt: start, from: offset, visit) else { return }
-            start = segment.end
-        }
+        try readBorrowed(from: offset, verify: true) { try visit(LogRecord(offset: $0, payload: Array($1))) }
     }
 
     func readBorrowed(from offset: UInt64, verify: Bool, _ visit: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {

@@ -16,18 +16,10 @@ struct SegmentReader {
         self.directory = directory
     }
 
-    /// Visits the records of `segment` from offset `start` (a record boundary) up to
-    /// its durable size, passing those at or above `from`. Returns false if the
-    /// visitor asked to stop.
-    mutating func visit(_ segment: SegmentInfo, startingAt start: UInt64, from: UInt64,
-                        _ visitor: (LogRecord) throws -> Bool) throws -> Bool {
-        try visitBorrowed(segment, startingAt: start, from: from) { offset, payload in
-            try visitor(LogRecord(offset: offset, payload: Array(payload)))
-        }
-    }
-
-    /// As `visit`, but the visitor sees each payload in the read buffer, valid only during
-    /// the call: a restart's fold reads a gigabyte and copies none of it out. (Reading into
+    /// Visits the records of `segment` from offset `start` (a record boundary) up to its
+    /// durable size, passing those at or above `from`; returns false if the visitor asked to
+    /// stop. The visitor sees each payload in the read buffer, valid only during the call: a
+    /// restart's fold reads a gigabyte and copies none of it out. (Reading into
     /// a buffer that stays in the core's cache beat mapping the segment: no page-table work.)
     /// `verify: false` skips the CRCs, for a pass right behind one that checked them (a
     /// start folds the log just after recovery read every byte of it); lengths are still

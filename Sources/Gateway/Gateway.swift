@@ -74,7 +74,7 @@ public final class Gateway: Sendable {
         if retention == nil && (configuration.retention.maxAgeSeconds > 0 || configuration.retention.dedupeWindowSeconds > 0) {
             throw ConfigurationError("retention needs snapshots (snapshots.enabled): a snapshot keeps what retention forgets")
         }
-        if log.firstOffset > 0 && !recovered.summary.hasPrefix("snapshot") {
+        if log.firstOffset > 0 && !recovered.fromSnapshot {
             logger.warning("the log starts at offset \(log.firstOffset) (older segments were removed by retention) and no snapshot matched: "
                            + "ids of events before it are no longer recognised as duplicates, and their counts are gone")
         }

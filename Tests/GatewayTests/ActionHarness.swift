@@ -1,6 +1,7 @@
 import Connectors
 import Foundation
 import Gateway
+import Notify
 import Simulators
 import Signing
 import TestSupport
@@ -97,4 +98,18 @@ final class ActionHarness {
     }
 
     func jobs() -> [JobState] { Array(gateway?.state.jobs.values ?? [:].values) }
+}
+
+extension ActionHarness {
+    /// A subscriber at a loopback sink, signing with `NotificationFlowTests.secret` (taken from
+    /// `TEST_SUBSCRIBER_SECRET`, which this sets). `quickRetries` makes it give up fast: two
+    /// attempts in 50 ms, and never disabled.
+    func subscriber(_ id: String, port: UInt16, types: [String], quickRetries: Bool = false) -> SubscriberSettings {
+        extraEnvironment["TEST_SUBSCRIBER_SECRET"] = NotificationFlowTests.secret
+        let url = "http://127.0.0.1:\(port)/hook"
+        let config = quickRetries
+            ? SubscriberConfig(id: id, url: url, types: types, retryScheduleSeconds: [0, 0.05], jitter: 0, maxConsecutiveFailures: 100)
+            : SubscriberConfig(id: id, url: url, types: types)
+        return SubscriberSettings(config: config, secrets: [SecretReference(env: "TEST_SUBSCRIBER_SECRET")])
+    }
 }

@@ -123,13 +123,10 @@ final class OperatorRecoveryTests: XCTestCase {
         let sink = try FlakySink()
         defer { sink.server.shutdown(grace: 1) }
         let h = try ActionHarness()
-        h.extraEnvironment["TEST_SUBSCRIBER_SECRET"] = NotificationFlowTests.secret
+        let audit = h.subscriber("audit", port: sink.port, types: ["event.received"], quickRetries: true)
         try h.start { c in
             c.allowPrivateSubscribers = true
-            c.subscribers = [SubscriberSettings(config: SubscriberConfig(id: "audit", url: "http://127.0.0.1:\(sink.port)/hook",
-                                                                         types: ["event.received"], retryScheduleSeconds: [0, 0.05],
-                                                                         jitter: 0, maxConsecutiveFailures: 100),
-                                                secrets: [SecretReference(env: "TEST_SUBSCRIBER_SECRET")])]
+            c.subscribers = [audit]
         }
         // Not "ops": the shipped routes also send one rule's outcomes to a subscriber of that name.
         XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact, id: "msg_notify", mode: "test"), 200)

@@ -90,13 +90,10 @@ final class RecoveryCLITests: XCTestCase {
         let sink = try FlakySink()
         defer { sink.server.shutdown(grace: 1) }
         let h = try ActionHarness()
-        h.extraEnvironment["TEST_SUBSCRIBER_SECRET"] = NotificationFlowTests.secret
+        let audit = h.subscriber("audit", port: sink.port, types: ["event.received"], quickRetries: true)
         try h.start { c in
             c.allowPrivateSubscribers = true
-            c.subscribers = [SubscriberSettings(config: SubscriberConfig(id: "audit", url: "http://127.0.0.1:\(sink.port)/hook",
-                                                                         types: ["event.received"], retryScheduleSeconds: [0, 0.05],
-                                                                         jitter: 0, maxConsecutiveFailures: 100),
-                                                secrets: [SecretReference(env: "TEST_SUBSCRIBER_SECRET")])]
+            c.subscribers = [audit]
         }
         XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact, id: "msg_cli_notify", mode: "test"), 200)
         XCTAssertTrue(h.eventually { h.gateway?.state.deliveries.deliveries.values.first?.status == .dead })

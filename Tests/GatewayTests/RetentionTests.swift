@@ -140,13 +140,11 @@ final class RetentionTests: XCTestCase {
         let sink = try Sink()
         defer { sink.server.shutdown(grace: 1) }
         let h = try ActionHarness()
-        h.extraEnvironment["TEST_SUBSCRIBER_SECRET"] = NotificationFlowTests.secret
+        let ops = h.subscriber("ops", port: sink.port, types: ["event.received", "action.*"])
         let subscribe: (inout GatewayConfiguration) -> Void = { c in
             self.configure(&c)
             c.allowPrivateSubscribers = true
-            c.subscribers = [SubscriberSettings(config: SubscriberConfig(id: "ops", url: "http://127.0.0.1:\(sink.port)/hook",
-                                                                         types: ["event.received", "action.*"]),
-                                                secrets: [SecretReference(env: "TEST_SUBSCRIBER_SECRET")])]
+            c.subscribers = [ops]
         }
         try h.start(configure: subscribe)
         for n in 0..<25 { XCTAssertEqual(send(h, id: "d-\(n)", n)?.status, 200) }

@@ -98,6 +98,8 @@ final class StateIndexTests: XCTestCase {
     func testPayloadFoldMatchesDecodedFold() throws {
         let key = DigestKey.random()
         var folder = StateFolder(GatewayState(digestKey: key))
+        var reader = FoldItemReader(digestKey: key)
+        var batch = FoldBatch()
         var viaEvents = GatewayState(digestKey: key)
         var events: [(UInt64, LogEvent)] = []
         var offset: UInt64 = 0
@@ -112,8 +114,9 @@ final class StateIndexTests: XCTestCase {
         }
         for (at, event) in events {
             viaEvents.apply(event, at: at)
-            try event.encoded().withUnsafeBytes { try folder.apply(payload: $0, at: at) }
+            try event.encoded().withUnsafeBytes { try reader.read($0, at: at, into: &batch) }
         }
+        folder.apply(batch)
         let viaPayload = folder.finish()
         XCTAssertEqual(viaPayload.uniqueEvents, viaEvents.uniqueEvents)
         XCTAssertEqual(viaPayload.acceptedBySource, viaEvents.acceptedBySource)

@@ -15,9 +15,8 @@ final class OperatorServices: Sendable {
     let tail: LogTail
     /// Where the recovery endpoints run, one request at a time (see `OperatorRouter`).
     let changes = DispatchQueue(label: "gatehouse.operator.changes", qos: .utility)
-    private let running = Mutex<(started: Bool, stopping: Bool)>((false, false))
-    private let wake = DispatchSemaphore(value: 0)
-    private let stopped = DispatchSemaphore(value: 0)
+    private let started = Atomic<Bool>(false)
+    private let ticker: PeriodicTask
 
     /// Resolves `operator_token`. A reference with no value stops the start when
     /// development secrets are off (as a source's secret would), otherwise it is reported
@@ -37,41 +36,23 @@ final class OperatorServices: Sendable {
         } else {
             tokenDigest = nil
         }
-        tail = LogTail(store: store, rates: rates, index: index)
+        let tail = LogTail(store: store, rates: rates, index: index)
+        self.tail = tail
+        ticker = PeriodicTask(name: "operator-tail", every: Double(Self.tickSeconds)) { tail.catchUp() }
     }
 
     var authMode: String { tokenDigest == nil ? "loopback_only" : "bearer_token" }
 
     func start() {
-        let first = running.withLock { r -> Bool in
-            guard !r.started else { return false }
-            r.started = true
-            return true
-        }
-        guard first else { return }
+        guard !started.exchange(true, ordering: .relaxed) else { return }
         // Prime the tail now, before the listener opens: it then counts every event from the
         // first one this process accepts, however late its thread gets scheduled.
         tail.catchUp()
-        let thread = Thread { [self] in
-            while true {
-                tail.catchUp()
-                _ = wake.wait(timeout: .now() + .seconds(Self.tickSeconds))
-                if running.withLock({ $0.stopping }) { break }
-            }
-            stopped.signal()
-        }
-        thread.name = "operator-tail"
-        thread.start()
+        ticker.start()
     }
 
     /// Stops the thread before the log closes (it reads the log).
     func stop() {
-        let mustWait = running.withLock { r -> Bool in
-            defer { r.stopping = true }
-            return r.started && !r.stopping
-        }
-        guard mustWait else { return }
-        wake.signal()
-        stopped.wait()
+        ticker.stop()
     }
 }

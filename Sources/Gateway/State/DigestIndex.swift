@@ -67,14 +67,7 @@ struct DigestIndex: Sendable {
     /// Forgets every entry whose value is below `floor` (the dedupe window's edge).
     mutating func removeAll(valuesBelow floor: UInt64) {
         guard floor > 0 else { return }
-        let old = storage
-        let oldCapacity = capacity
-        storage = WordBuffer(count: 4 * oldCapacity)
-        count = 0
-        let words = old.words
-        for i in 0..<oldCapacity where words[4 * i + 1] != 0 && words[4 * i + 2] >= floor {
-            insert(KeyDigest(high: words[4 * i], low: words[4 * i + 1]), words[4 * i + 2])
-        }
+        rebuild(slots: capacity) { $0 >= floor }
     }
 
     /// Restores an entry written by `forEach` (its `low` word already carries the set bit).
@@ -83,12 +76,17 @@ struct DigestIndex: Sendable {
     }
 
     private mutating func grow(to newCapacity: Int) {
+        rebuild(slots: newCapacity) { _ in true }
+    }
+
+    /// Moves the entries whose value passes `keep` into a fresh table of `slots` slots.
+    private mutating func rebuild(slots: Int, keeping keep: (UInt64) -> Bool) {
         let old = storage
         let oldCapacity = capacity
-        storage = WordBuffer(count: 4 * newCapacity)
+        storage = WordBuffer(count: 4 * slots)
         count = 0
         let words = old.words
-        for i in 0..<oldCapacity where words[4 * i + 1] != 0 {
+        for i in 0..<oldCapacity where words[4 * i + 1] != 0 && keep(words[4 * i + 2]) {
             insert(KeyDigest(high: words[4 * i], low: words[4 * i + 1]), words[4 * i + 2])
         }
     }

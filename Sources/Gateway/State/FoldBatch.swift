@@ -20,12 +20,4 @@ struct FoldBatch: Sendable {
     var events: [LogEvent] = []
     /// Source names first seen in this batch, in the order they got their indexes.
     var newSources: [String] = []
-
-    var isEmpty: Bool { items.isEmpty }
-
-    mutating func removeAll() {
-        items.removeAll(keepingCapacity: true)
-        events.removeAll(keepingCapacity: true)
-        newSources.removeAll(keepingCapacity: true)
-    }
 }

@@ -6,28 +6,18 @@
 /// so the order of effects is the log's. Read the state with `finish()`.
 struct StateFolder {
     private var state: GatewayState
-    private var reader: FoldItemReader
     private var sources: [String] = []
     private var held: [(digest: KeyDigest, offset: UInt64)] = []
     /// The source of each held record, as runs: (source index, how many of `held` it covers).
     private var heldSources: [(source: Int, count: Int)] = []
-    private var single = FoldBatch()
     private static let holdLimit = 16
 
     init(_ state: GatewayState) {
         self.state = state
-        reader = FoldItemReader(digestKey: state.digestKey)
         held.reserveCapacity(Self.holdLimit)
     }
 
     var digestKey: DigestKey { state.digestKey }
-
-    /// Reads and folds one record on this thread.
-    mutating func apply(payload: UnsafeRawBufferPointer, at offset: UInt64) throws(LogEventDecodingError) {
-        single.removeAll()
-        try reader.read(payload, at: offset, into: &single)
-        apply(single)
-    }
 
     mutating func apply(_ batch: FoldBatch) {
         sources.append(contentsOf: batch.newSources)

@@ -9,6 +9,7 @@ enum StateRecovery {
         /// One line for the start-up log: where the state came from.
         let summary: String
         let recordsFolded: Int
+        let fromSnapshot: Bool
     }
 
     static func recover(_ log: FileLog, snapshots: SnapshotStore?, logger: Logger,
@@ -19,13 +20,13 @@ enum StateRecovery {
                 guard snapshot.lastOffset == offset else { throw SnapshotError.damaged("file name says offset \(offset), contents say \(snapshot.lastOffset)") }
                 let (state, tail) = try restore(snapshot, log: log)
                 return Outcome(state: state, summary: "snapshot at offset \(offset) (\(snapshot.eventsApplied) records) + \(tail) records after it, \(snapshot.workRecords.count) work records re-read",
-                               recordsFolded: tail)
+                               recordsFolded: tail, fromSnapshot: true)
             } catch let error as SnapshotError {
                 logger.warning("snapshot not used; trying an older one or the whole log", [("file", path), ("reason", "\(error)")])
             }
         }
         let state = try fullFold(log, progress: progress)
-        return Outcome(state: state, summary: "whole log folded (\(state.eventsApplied) records)", recordsFolded: state.eventsApplied)
+        return Outcome(state: state, summary: "whole log folded (\(state.eventsApplied) records)", recordsFolded: state.eventsApplied, fromSnapshot: false)
     }
 
     /// Replays every record into a fresh state. A record that passed its CRC but cannot be
