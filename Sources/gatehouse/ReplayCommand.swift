@@ -79,6 +79,7 @@ enum ReplayCommand: Command {
         }
         var byStatus: [String: Int] = [:]
         for job in summary.state.jobs.values { byStatus[job.status.rawValue, default: 0] += 1 }
+        if summary.state.settledJobCount > 0 { byStatus["succeeded", default: 0] += summary.state.settledJobCount }
         print("jobs: " + (byStatus.isEmpty ? "none" : byStatus.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
         for id in summary.state.openJobs.sorted().prefix(20) {
             if let job = summary.state.jobs[id] { print("  pending: \(id) rule \(job.plan.rule) attempts \(job.attempts)") }

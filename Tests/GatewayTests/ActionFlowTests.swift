@@ -14,7 +14,7 @@ final class ActionFlowTests: XCTestCase {
         let h = try ActionHarness()
         try h.start()
         XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", ada), 200)
-        XCTAssertTrue(h.eventually { h.jobs().count == 2 && h.jobs().allSatisfy { $0.status == .succeeded } }, "\(h.jobs().map { ($0.plan.rule, $0.status, $0.lastError) })")
+        XCTAssertTrue(h.eventually { h.jobs().count == 2 && h.jobs().allSatisfy { $0.status == .succeeded } }, "\(h.jobs().map { ($0.rule, $0.status, $0.lastError) })")
         let crm = h.fleet.growcrm.journal().filter { $0.method == "POST" && $0.path == "/api/contacts" }
         XCTAssertEqual(crm.count, 1)
         XCTAssertEqual(crm.first?.header("authorization"), "Bearer dev-growcrm-key")
@@ -27,7 +27,7 @@ final class ActionFlowTests: XCTestCase {
         XCTAssertEqual(lum.count, 1)
         XCTAssertEqual(lum.first?.header("authorization"), "Bearer dev-luminous-token")
         XCTAssertEqual(try JSONValue.parse(lum.first?.body ?? [])[path: "tags"], .array([.string("yunojuno")]))
-        let crmJob = try XCTUnwrap(h.jobs().first { $0.plan.rule == "contact-to-growcrm" })
+        let crmJob = try XCTUnwrap(h.jobs().first { $0.rule == "contact-to-growcrm" })
         XCTAssertNotNil(crmJob.results["crm-contact"]?[path: "id"], "the Grow CRM id is kept for later actions")
     }
 
@@ -39,7 +39,7 @@ final class ActionFlowTests: XCTestCase {
         XCTAssertTrue(h.eventually { h.jobs().count == 2 && h.jobs().allSatisfy(\.isFinished) })
         let owner = h.fleet.growcrm.journal().filter { $0.method == "PUT" && $0.path.hasSuffix("/account-owner") }
         XCTAssertEqual(owner.count, 1)
-        let chain = try XCTUnwrap(h.jobs().first { $0.plan.rule == "primary-contact-owns-crm-account" })
+        let chain = try XCTUnwrap(h.jobs().first { $0.rule == "primary-contact-owns-crm-account" })
         XCTAssertEqual(chain.status, .succeeded, chain.lastError ?? "")
         let id = try XCTUnwrap(chain.results["crm-contact"]?[path: "id"]?.scalarText)
         XCTAssertEqual(owner.first?.path, "/api/contacts/\(id)/account-owner")

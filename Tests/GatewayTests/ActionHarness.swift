@@ -1,7 +1,8 @@
 import Connectors
 import Foundation
-import Gateway
+@testable import Gateway
 import Notify
+import Routing
 import Simulators
 import Signing
 import TestSupport
@@ -97,7 +98,41 @@ final class ActionHarness {
         return condition()
     }
 
-    func jobs() -> [JobState] { Array(gateway?.state.jobs.values ?? [:].values) }
+    /// Every job the gateway's fold knows, with its event id and action results read back
+    /// from the log (the fold keeps neither for a job that succeeded).
+    func jobs() -> [TestJob] {
+        guard let gateway else { return [] }
+        let (summaries, actions) = gateway.store.read { s in
+            let all = s.allJobSummaries()
+            return (all, all.map { (s.jobActions($0.id) ?? [], s.historyOffsets(received: $0.eventOffset)) })
+        }
+        return zip(summaries, actions).map { job, known in
+            var eventID = "", results: [String: JSONValue] = [:]
+            for offset in known.1 {
+                switch try? gateway.store.record(at: offset) {
+                case .received(let e)?: eventID = e.eventID
+                case .attemptFinished(let e)? where e.jobID == job.id:
+                    if case .succeeded(let result, _) = e.outcome, known.0.indices.contains(e.step) { results[known.0[e.step].name] = result }
+                default: break
+                }
+            }
+            return TestJob(id: job.id, rule: job.rule, eventID: eventID, status: job.status, attempts: job.attempts,
+                           lastError: job.lastError, results: results)
+        }
+    }
+}
+
+/// One job as the action tests look at it.
+struct TestJob {
+    let id: String
+    let rule: String
+    let eventID: String
+    let status: JobState.Status
+    let attempts: Int
+    let lastError: String?
+    let results: [String: JSONValue]
+
+    var isFinished: Bool { status == .succeeded || status == .failed || status == .dead }
 }
 
 extension ActionHarness {

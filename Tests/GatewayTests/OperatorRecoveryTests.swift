@@ -32,7 +32,7 @@ final class OperatorRecoveryTests: XCTestCase {
         try h.start(schedule: [0.1, 0.1])
         XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact, id: "msg_redrive", mode: "test"), 200)
         XCTAssertTrue(h.eventually { h.jobs().first?.status == .dead })
-        let jobID = try XCTUnwrap(h.jobs().first?.plan.id)
+        let jobID = try XCTUnwrap(h.jobs().first?.id)
 
         let preview = try Self.post(h.port, "/replay/redrive", #"{"api": "growcrm"}"#)
         XCTAssertEqual(preview.status, 200, preview.body)
@@ -77,7 +77,7 @@ final class OperatorRecoveryTests: XCTestCase {
         // Test-mode events skip the Luminous rule (its condition excludes mode "test").
         XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact, id: "msg_remap", mode: "test"), 200)
         XCTAssertTrue(h.eventually { h.jobs().count == 1 && h.jobs()[0].status == .succeeded })
-        let original = try XCTUnwrap(h.jobs().first?.plan.id)
+        let original = try XCTUnwrap(h.jobs().first?.id)
 
         // "Fix" the route in the server's own folder, after the fact: drop the Luminous condition.
         let path = h.routes + "/yunojuno.json"
@@ -101,8 +101,8 @@ final class OperatorRecoveryTests: XCTestCase {
         XCTAssertNotEqual(fresh, original)
         XCTAssertTrue(fresh.contains("_remap"), fresh)
         XCTAssertTrue(h.eventually { h.jobs().count == 2 && h.jobs().allSatisfy { $0.status == .succeeded } },
-                      "the live engine did not run the new job: \(h.jobs().map { "\($0.plan.id) \($0.status)" })")
-        XCTAssertEqual(h.gateway?.state.jobs[fresh]?.plan.rule, "contact-to-luminous")
+                      "the live engine did not run the new job: \(h.jobs().map { "\($0.id) \($0.status)" })")
+        XCTAssertEqual(h.gateway?.state.jobSummary(fresh)?.rule, "contact-to-luminous")
         XCTAssertEqual(h.fleet.luminous.journal().filter { $0.method == "POST" }.count, 1)
         XCTAssertEqual(h.fleet.growcrm.journal().filter { $0.method == "POST" }.count, 1, "remap repeated a rule that had run")
 

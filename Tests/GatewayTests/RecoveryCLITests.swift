@@ -18,7 +18,7 @@ final class RecoveryCLITests: XCTestCase {
         try h.start(schedule: [0.1, 0.1]) { $0.operatorToken = SecretReference(env: "OPS_TOKEN") }
         XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact, id: "msg_cli", mode: "test"), 200)
         XCTAssertTrue(h.eventually { h.jobs().first?.status == .dead })
-        let jobID = try XCTUnwrap(h.jobs().first?.plan.id)
+        let jobID = try XCTUnwrap(h.jobs().first?.id)
         let url = "http://127.0.0.1:\(h.port)"
         let token = ["GATEHOUSE_TEST_TOKEN": Self.token]
         func gatehouse(_ arguments: [String]) throws -> OperatorCLITests.Run {

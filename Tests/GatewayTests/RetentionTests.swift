@@ -52,7 +52,7 @@ final class RetentionTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(h.gateway?.state.openJobs.isEmpty))
 
         XCTAssertTrue(settled(h), "the retry succeeds after 3 s")
-        let statusBefore = try XCTUnwrap(h.gateway?.state).jobs.count
+        let statusBefore = try XCTUnwrap(h.gateway?.state).allJobSummaries().count
         let beforeSweep = Set(try segmentFiles(h))  // the retries may have rolled the log since
         let swept = try XCTUnwrap(h.gateway?.retention?.sweep(now: Clock.unixSeconds() + 60))
         XCTAssertFalse(swept.removed.isEmpty, "finished work no longer holds its segments")
@@ -61,8 +61,8 @@ final class RetentionTests: XCTestCase {
         XCTAssertTrue(Set(swept.removed).isDisjoint(with: after))
         XCTAssertTrue(beforeSweep.subtracting(swept.removed).isSubset(of: after), "only the removed segments are gone")
         let live = try XCTUnwrap(h.gateway?.state)
-        XCTAssertLessThan(live.jobs.count, statusBefore, "finished jobs planned in removed segments are forgotten")
-        XCTAssertEqual(live.jobs.count + live.retiredJobs.values.reduce(0, +), statusBefore, "and counted as retired")
+        XCTAssertLessThan(live.allJobSummaries().count, statusBefore, "finished jobs planned in removed segments are forgotten")
+        XCTAssertEqual(live.allJobSummaries().count + live.retiredJobs.values.reduce(0, +), statusBefore, "and counted as retired")
         XCTAssertEqual(live.acceptedBySource["yunojuno"], 41)
 
         // Without a dedupe window every id stays known, also for events whose segments are gone.
@@ -73,7 +73,7 @@ final class RetentionTests: XCTestCase {
         h.stop()
         try h.start(schedule: [3]) { configure(&$0) }
         let restarted = try XCTUnwrap(h.gateway?.state)
-        XCTAssertEqual(restarted.jobs.count, live.jobs.count + 6)
+        XCTAssertEqual(restarted.allJobSummaries().count, live.allJobSummaries().count + 6)
         XCTAssertEqual(restarted.retiredJobs, live.retiredJobs)
         XCTAssertEqual(restarted.receivedOffsets.count, live.receivedOffsets.count + 3)
         XCTAssertEqual(restarted.acceptedBySource["yunojuno"], 44)
@@ -94,6 +94,7 @@ final class RetentionTests: XCTestCase {
         let fromLog = try StateRecovery.fullFold(log)
         for rebuilt in [fromSnapshot, fromLog] {
             XCTAssertEqual(rebuilt.jobs, final.jobs)
+            XCTAssertEqual(rebuilt.allJobSummaries(), final.allJobSummaries())
             XCTAssertEqual(rebuilt.deliveries, final.deliveries)
             XCTAssertEqual(rebuilt.receivedOffsets, final.receivedOffsets)
             XCTAssertEqual(rebuilt.retentionFloor, final.retentionFloor)

@@ -194,8 +194,9 @@ final class ActionEngine: Sendable {
     // MARK: - Attempts
 
     private func attempt(_ id: String) {
-        guard let job = store.read({ $0.jobs[id] }), !job.isFinished, let template = job.currentAction else {
-            finish(id)
+        let held = store.read { $0.jobs[id] }
+        guard let job = held, !job.isFinished, let template = job.currentAction else {
+            finish(id, held)
             return
         }
         let attemptNumber = job.attempts + 1
@@ -280,10 +281,10 @@ final class ActionEngine: Sendable {
             switch outcome {
             case .succeeded, .retrying:
                 let next = store.read { $0.jobs[job.plan.id] }
-                if let next, !next.isFinished { reschedule(job.plan.id, at: next.dueAt) } else { finish(job.plan.id) }
+                if let next, !next.isFinished { reschedule(job.plan.id, at: next.dueAt) } else { finish(job.plan.id, job) }
             case .failed(let error), .dead(let error):
                 logger.warning(outcomeLabel(outcome), [("job", job.plan.id), ("source", job.source), ("event", job.eventID), ("error", error)])
-                finish(job.plan.id)
+                finish(job.plan.id, job)
             }
         }
     }
@@ -302,11 +303,14 @@ final class ActionEngine: Sendable {
         wake.signal()
     }
 
-    private func finish(_ id: String) {
-        guard let job = store.read({ $0.jobs[id] }) else { return }
+    /// Ends the engine's hold on job `id`: its ordering key (`job` says which; a succeeded
+    /// job has left `jobs` for the settled table, so the caller passes the copy it ran) goes to
+    /// the next job waiting for it.
+    private func finish(_ id: String, _ job: JobState?) {
         let (released, resumed): ([JobState], Bool) = scheduler.withLock { s in
             s.running.remove(id)
             let resumed = s.resumeWhenDone.remove(id) != nil
+            guard let job else { return ([], resumed) }
             return (release(job, in: &s).compactMap { nid in store.read { $0.jobs[nid] } }, resumed)
         }
         var next = released

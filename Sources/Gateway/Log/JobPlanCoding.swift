@@ -26,7 +26,7 @@ enum JobPlanCoding {
             w.optionalString(plan.key)
             w.u64(UInt64(plan.notify.count))
             for name in plan.notify { w.string(name) }
-            w.blob(JSONValue.array(plan.actions.map(json)).serialized())
+            w.blob(encode(actions: plan.actions))
         }
         return w.bytes
     }
@@ -54,7 +54,13 @@ enum JobPlanCoding {
         return plans
     }
 
-    private static func actions(_ blob: [UInt8]) throws(LogEventDecodingError) -> [ActionTemplate] {
+    /// An action list as the plans store it (a JSON array); snapshots store shapes this way too.
+    static func encode(actions: [ActionTemplate]) -> [UInt8] {
+        JSONValue.array(actions.map(json)).serialized()
+    }
+
+    /// Reads what `encode(actions:)` wrote, handing out a cached copy of a list seen recently.
+    static func actions(_ blob: [UInt8]) throws(LogEventDecodingError) -> [ActionTemplate] {
         let key = ActionsBlob(bytes: blob)
         if let known = cache.withLock({ $0[key] }) { return known }
         guard case .array(let items)? = try? JSONValue.parse(blob) else { throw .truncated }

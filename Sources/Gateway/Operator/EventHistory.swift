@@ -98,11 +98,11 @@ enum EventHistory {
                 history.append(.object(item))
             }
         }
-        let jobs = store.read { s in plans.keys.sorted().compactMap { s.jobs[$0] } }
+        let jobs = store.read { s in plans.keys.sorted().compactMap { s.jobSummary($0) } }
         delivery["state"] = .string(EventState.derive(routed: routed, jobs: jobs.map(\.status)).rawValue)
         delivery["jobs"] = .array(jobs.map { job in
-            .object(["job": .string(job.plan.id), "rule": .string(job.plan.rule), "status": .string(job.status.rawValue),
-                     "step": .int(Int64(job.step)), "actions": .int(Int64(job.plan.actions.count)),
+            .object(["job": .string(job.id), "rule": .string(job.rule), "status": .string(job.status.rawValue),
+                     "step": .int(Int64(job.step)), "actions": .int(Int64(job.actionCount)),
                      "attempts": .int(Int64(job.attempts)), "last_error": job.lastError.map(JSONValue.string) ?? .null])
         })
         delivery["history"] = .array(history)

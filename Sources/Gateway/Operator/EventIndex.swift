@@ -56,21 +56,6 @@ final class EventIndex: Sendable {
     /// was planned later and is kept in `laterJobs`; should the router's form ever change,
     /// every job lands there: more memory, never a wrong state.
     static func isRoutedJobID(_ id: String, eventOffset: UInt64) -> Bool {
-        var bytes = id.utf8[...]
-        guard bytes.starts(with: "job_".utf8) else { return false }
-        bytes = bytes.dropFirst(4)
-        var value: UInt64 = 0
-        var digits = 0
-        while let b = bytes.first, b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
-            let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(UInt64(b - UInt8(ascii: "0")))
-            guard !o1, !o2 else { return false }
-            value = sum
-            digits += 1
-            bytes = bytes.dropFirst()
-        }
-        guard digits > 0, value == eventOffset, bytes.first == UInt8(ascii: "_") else { return false }
-        bytes = bytes.dropFirst()
-        return !bytes.isEmpty && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+        RoutedJobID(id)?.eventOffset == eventOffset
     }
 }

@@ -69,7 +69,7 @@ struct EventPage {
             guard case .routed(let e)? = routed else { continue }
             jobIDs[i, default: []].insert(contentsOf: e.jobs.map(\.id), at: 0)
         }
-        let statuses: [Int: [JobState.Status]] = store.read { s in jobIDs.mapValues { ids in ids.compactMap { s.jobs[$0]?.status } } }
+        let statuses: [Int: [JobState.Status]] = store.read { s in jobIDs.mapValues { ids in ids.compactMap { s.jobSummary($0)?.status } } }
         for i in positions {
             let routed = routedOffsets[entries[i].offset] != nil
             entries[i].state = EventState.derive(routed: routed, jobs: statuses[i] ?? [])

@@ -6,6 +6,7 @@ enum JobCounts {
     static func tally(_ state: borrowing GatewayState) -> [(state: String, count: Int)] {
         var counts: [JobState.Status: Int] = [:]
         for job in state.jobs.values { counts[job.status, default: 0] += 1 }
+        counts[.succeeded, default: 0] += state.settledJobCount
         for (key, count) in state.retiredJobs { counts[key.status, default: 0] += count }
         return states.map { ($0.rawValue, counts[$0] ?? 0) }
     }

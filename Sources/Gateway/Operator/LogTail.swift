@@ -38,6 +38,9 @@ final class LogTail: Sendable {
                     for (id, job) in s.jobs where !EventIndex.isRoutedJobID(id, eventOffset: job.eventOffset) {
                         later[job.eventOffset, default: []].append(id)
                     }
+                    for job in s.settledLaterJobs where !EventIndex.isRoutedJobID(job.id, eventOffset: job.eventOffset) {
+                        later[job.eventOffset, default: []].append(job.id)
+                    }
                     return (s.receivedOffsets, later, s.lastOffset)
                 }
                 index.seed(received, laterJobs: later)
@@ -80,7 +83,7 @@ final class LogTail: Sendable {
             let (accepted, apis) = store.read { s in
                 (received.filter { s.isAccepted(received: $0.offset) },
                  finished.map { e -> String in
-                     guard let actions = s.jobs[e.jobID]?.plan.actions, actions.indices.contains(e.step) else { return "unknown" }
+                     guard let actions = s.jobActions(e.jobID), actions.indices.contains(e.step) else { return "unknown" }
                      return actions[e.step].api
                  })
             }

@@ -25,6 +25,12 @@ struct StatusReport {
             if !job.isFinished { t.oldestPending = min(t.oldestPending ?? job.dueAt, job.dueAt) }
             tallies[api] = t
         }
+        // Succeeded jobs are settled: counted per API, with the errors they got past.
+        for (api, count) in state.succeededJobsByAPI { tallies[api, default: Tally()].counts["succeeded", default: 0] += Int64(count) }
+        for (api, last) in state.settledLastErrors where last.at > tallies[api, default: Tally()].lastErrorAt {
+            tallies[api]?.lastErrorAt = last.at
+            tallies[api]?.lastError = last.error
+        }
         // Finished jobs retention forgot still count: these are totals.
         for (key, count) in state.retiredJobs {
             tallies[key.api, default: Tally()].counts[key.status.rawValue, default: 0] += Int64(count)

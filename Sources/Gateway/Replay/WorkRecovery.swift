@@ -46,6 +46,7 @@ extension Gateway {
         let (planned, unrouted, lastFolded, floor) = store.read { s -> ([UInt64: Set<String>], Set<UInt64>, UInt64?, UInt64) in
             var byEvent: [UInt64: Set<String>] = [:]
             for job in s.jobs.values { byEvent[job.eventOffset, default: []].insert(job.plan.rule) }
+            s.forEachSettledJob { offset, rule in byEvent[offset, default: []].insert(rule) }
             return (byEvent, Set(s.unrouted), s.lastOffset, s.retentionFloor)
         }
         guard let lastFolded else { return [] }

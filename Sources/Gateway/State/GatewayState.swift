@@ -1,12 +1,14 @@
 import Notify
+import Routing
 
 /// The gateway's state as a fold over the log: replaying the same events always yields the
 /// same state, which is how a restart (or a crash) rebuilds it.
 ///
-/// Two halves. The event index (dedupe digests, each event's chain of records, the order
+/// Three parts. The event index (dedupe digests, each event's chain of records, the order
 /// events arrived in) grows with every webhook and lives in flat tables that a snapshot
-/// stores as words. The work (jobs, deliveries) is rebuilt from the records listed in
-/// `workRecords`, which a snapshot carries so a restart re-reads only those.
+/// stores as words. Jobs are held whole until they succeed, then settled into a compact
+/// table (`SettledJobs`); a snapshot stores both. Deliveries are rebuilt from the records
+/// listed in `workRecords`, which a snapshot carries so a restart re-reads only those.
 public struct GatewayState: Sendable {
     /// The secret key of the dedupe digests (see `KeyDigest`).
     let digestKey: DigestKey
@@ -20,7 +22,11 @@ public struct GatewayState: Sendable {
     private(set) var history = HistoryChains()
     /// The event a record was last linked to: where the next lookup starts.
     private var lastLinkedEvent: Int?
+    /// Jobs that have not succeeded, whole: open ones, and failed or dead ones (an operator
+    /// may re-drive those). A job that succeeds moves to `settled`.
     public private(set) var jobs: [String: JobState] = [:]
+    /// Jobs that succeeded, a few bytes each.
+    private(set) var settled = SettledJobs()
     /// Jobs not finished, by id: what the action engine resumes after a restart.
     public private(set) var openJobs: Set<String> = []
     public private(set) var eventsApplied = 0
@@ -32,7 +38,8 @@ public struct GatewayState: Sendable {
     /// Offset of each delivery's `planned` record: retention forgets finished deliveries
     /// planned before its mark.
     private var deliveryPlanned: [String: UInt64] = [:]
-    /// Offsets of the records that built `jobs` and `deliveries`, in log order.
+    /// Offsets of the records that built `deliveries` (and retention marks, which forget
+    /// some), in log order: a start from a snapshot re-reads these.
     private(set) var workRecords: [UInt64] = []
     /// Finished jobs that retention forgot, by API and how they ended: totals stay totals.
     public private(set) var retiredJobs: [RetiredJobKey: Int] = [:]
@@ -50,7 +57,7 @@ public struct GatewayState: Sendable {
         seen = DigestIndex()
     }
 
-    /// Rebuilds the event index a snapshot holds. Jobs and deliveries start empty: the
+    /// Rebuilds the event index and the jobs a snapshot holds. Deliveries start empty: the
     /// caller re-applies `snapshot.workRecords` from the log (see `StateRecovery`).
     init(snapshot: StateSnapshot) {
         self.init(digestKey: snapshot.digestKey)
@@ -66,6 +73,9 @@ public struct GatewayState: Sendable {
         acceptedBySource = snapshot.acceptedBySource
         unroutedSet = OffsetSet(snapshot.unrouted)
         workRecords = snapshot.workRecords
+        jobs = Dictionary(uniqueKeysWithValues: snapshot.jobs.map { ($0.plan.id, $0) })
+        openJobs = Set(snapshot.jobs.lazy.filter { !$0.isFinished }.map(\.plan.id))
+        settled = snapshot.settled
         retentionFloor = snapshot.retentionFloor
         dedupeFloor = snapshot.dedupeFloor
         retiredJobs = snapshot.retiredJobs
@@ -73,7 +83,7 @@ public struct GatewayState: Sendable {
         lastOffset = snapshot.lastOffset
     }
 
-    /// The event index and the list of work records, as a snapshot stores them.
+    /// The event index, the jobs and the list of work records, as a snapshot stores them.
     func snapshot(lastRecordChecksum: UInt32) -> StateSnapshot? {
         guard let lastOffset else { return nil }
         var seenWords: [UInt64] = []
@@ -81,7 +91,8 @@ public struct GatewayState: Sendable {
         seen.forEach { seenWords.append($0); seenWords.append($1); seenWords.append($2) }
         return StateSnapshot(digestKey: digestKey, lastOffset: lastOffset, lastRecordChecksum: lastRecordChecksum,
                              eventsApplied: eventsApplied, acceptedBySource: acceptedBySource, unrouted: unrouted,
-                             seen: seenWords, history: history, workRecords: workRecords, retentionFloor: retentionFloor,
+                             seen: seenWords, history: history, jobs: jobs.values.sorted { $0.plan.id < $1.plan.id }, settled: settled,
+                             workRecords: workRecords, retentionFloor: retentionFloor,
                              dedupeFloor: dedupeFloor, retiredJobs: retiredJobs)
     }
 
@@ -132,13 +143,13 @@ public struct GatewayState: Sendable {
     public mutating func apply(_ event: LogEvent, at offset: UInt64) {
         eventsApplied += 1
         lastOffset = offset
-        apply(event, at: offset, indexing: true)
+        apply(event, at: offset, deliveriesOnly: false)
     }
 
-    /// Re-applies a work record after the event index came from a snapshot: the same
-    /// changes to jobs and deliveries, none to the index (it already holds them).
+    /// Re-applies a work record after the event index and jobs came from a snapshot: the
+    /// same changes to deliveries, none to the index or the jobs (it already holds them).
     mutating func reapplyWork(_ event: LogEvent, at offset: UInt64) {
-        apply(event, at: offset, indexing: false)
+        apply(event, at: offset, deliveriesOnly: true)
     }
 
     /// A run of `received` records from one source, by their keys' digests (see
@@ -183,34 +194,30 @@ public struct GatewayState: Sendable {
         lastLinkedEvent = n
     }
 
-    private mutating func apply(_ event: LogEvent, at offset: UInt64, indexing: Bool) {
-        func history(_ origin: UInt64?) { if indexing, let origin { link(offset, to: origin) } }
+    private mutating func apply(_ event: LogEvent, at offset: UInt64, deliveriesOnly: Bool) {
+        func history(_ origin: UInt64?) { if !deliveriesOnly, let origin { link(offset, to: origin) } }
         switch event {
         case .received(let e):
-            guard indexing else { return }
+            guard !deliveriesOnly else { return }
             noteReceived(KeyDigest.of(DedupeKey(source: e.source, eventID: e.eventID), key: digestKey), source: e.source, at: offset)
         case .routed(let e):
-            if indexing {
-                guard unroutedSet.remove(e.eventOffset) else { return }
-                history(e.eventOffset)
-                if !e.jobs.isEmpty { workRecords.append(offset) }
-            }
+            guard !deliveriesOnly, unroutedSet.remove(e.eventOffset) else { return }
+            history(e.eventOffset)
             addJobs(e)
         case .remapped(let e):
             // Retention may have forgotten the event between a remap's planning and its
             // record (they race by design): jobs for it could never render, so none are made.
-            guard e.eventOffset >= retentionFloor else { return }
+            guard !deliveriesOnly, e.eventOffset >= retentionFloor else { return }
             history(e.eventOffset)
-            if indexing { workRecords.append(offset) }
             addJobs(e)
         case .requeued(let e):
-            if indexing { workRecords.append(offset) }
+            guard !deliveriesOnly else { return }
+            history(eventOffset(ofJob: e.jobID))
             guard jobs[e.jobID]?.isFinished == true else { return }
             jobs[e.jobID]?.requeued(e)
             if jobs[e.jobID]?.isFinished == false { openJobs.insert(e.jobID) }
-            history(jobs[e.jobID]?.eventOffset)
         case .delivery(let e):
-            if indexing { workRecords.append(offset) }
+            if !deliveriesOnly { workRecords.append(offset) }
             deliveries.apply(e)
             switch e {
             case .planned(let id, _, let notification, _):
@@ -225,17 +232,25 @@ public struct GatewayState: Sendable {
                 break
             }
         case .attemptStarted(let e):
-            if indexing { workRecords.append(offset) }
+            guard !deliveriesOnly else { return }
+            history(eventOffset(ofJob: e.jobID))
             jobs[e.jobID]?.started(e)
-            history(jobs[e.jobID]?.eventOffset)
         case .attemptFinished(let e):
-            if indexing { workRecords.append(offset) }
-            jobs[e.jobID]?.finished(e)
-            history(jobs[e.jobID]?.eventOffset)
-            if jobs[e.jobID]?.isFinished == true { openJobs.remove(e.jobID) }
+            guard !deliveriesOnly else { return }
+            history(eventOffset(ofJob: e.jobID))
+            guard var job = jobs[e.jobID] else { return }
+            job.finished(e)
+            if job.isFinished { openJobs.remove(e.jobID) }
+            if job.status == .succeeded {
+                jobs.removeValue(forKey: e.jobID)
+                settled.add(job)
+            } else {
+                jobs[e.jobID] = job
+            }
         case .retained(let mark):
-            forgetWork(before: mark, indexing: indexing)
-            if indexing {
+            if !deliveriesOnly { forgetJobs(before: mark) }
+            forgetDeliveries(before: mark)
+            if !deliveriesOnly {
                 forgetIndex(before: mark)
                 workRecords.append(offset)
             }
@@ -254,18 +269,26 @@ public struct GatewayState: Sendable {
         return oldest
     }
 
-    /// What a retention mark forgets of jobs and deliveries: the finished jobs of events
-    /// received before it, and the finished deliveries planned before it. Open ones stay (the
-    /// sweeper never removes their segments). Jobs go by their event, not by their `routed`
-    /// record, because a segment boundary can fall between the two: a fold of the log left
-    /// after removal cannot plan jobs for an event it never saw, so nothing may keep them.
-    private mutating func forgetWork(before mark: RetentionMark, indexing: Bool) {
+    /// What a retention mark forgets of jobs: the finished jobs of events received before
+    /// it. Open ones stay (the sweeper never removes their segments). Jobs go by their event,
+    /// not by their `routed` record, because a segment boundary can fall between the two: a
+    /// fold of the log left after removal cannot plan jobs for an event it never saw, so
+    /// nothing may keep them.
+    private mutating func forgetJobs(before mark: RetentionMark) {
         for (id, job) in jobs where job.eventOffset < mark.before && job.isFinished {
             jobs.removeValue(forKey: id)
-            if indexing, let api = job.currentAction?.api ?? job.plan.actions.last?.api {
+            if let api = job.currentAction?.api ?? job.plan.actions.last?.api {
                 retiredJobs[RetiredJobKey(api: api, status: job.status), default: 0] += 1
             }
         }
+        for (api, count) in settled.removeAll(eventsBefore: mark.before) {
+            retiredJobs[RetiredJobKey(api: api, status: .succeeded), default: 0] += count
+        }
+    }
+
+    /// What a retention mark forgets of deliveries: the finished ones planned before it.
+    /// Subscriber standing is carried over in the mark.
+    private mutating func forgetDeliveries(before mark: RetentionMark) {
         let old = deliveryPlanned.filter { $0.value < mark.before }.map(\.key)
         deliveries.forget(old)
         for id in old where deliveries.deliveries[id] == nil {
@@ -288,10 +311,70 @@ public struct GatewayState: Sendable {
     }
 
     private mutating func addJobs(_ e: RoutedEvent) {
-        for plan in e.jobs where jobs[plan.id] == nil {
+        for plan in e.jobs where jobs[plan.id] == nil && settled.find(plan.id) == nil {
             let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
-            jobs[plan.id] = job
-            if !job.isFinished { openJobs.insert(plan.id) }
+            if job.status == .succeeded {
+                settled.add(job)  // a plan with no actions
+            } else {
+                jobs[plan.id] = job
+                openJobs.insert(plan.id)
+            }
         }
+    }
+
+    /// The event a job belongs to, whether held whole or settled.
+    private func eventOffset(ofJob id: String) -> UInt64? {
+        jobs[id]?.eventOffset ?? settled.find(id)?.eventOffset
+    }
+
+    // MARK: - Jobs as the operator sees them
+
+    /// Where job `id` stands, whether held whole or settled.
+    public func jobSummary(_ id: String) -> JobSummary? {
+        jobs[id].map(JobSummary.init) ?? settled.summary(of: id)
+    }
+
+    /// The actions of job `id`, whether held whole or settled.
+    public func jobActions(_ id: String) -> [ActionTemplate]? {
+        jobs[id]?.plan.actions ?? settled.find(id)?.shape.actions
+    }
+
+    /// Every job the fold knows, held whole or settled, in id order. A walk over all of
+    /// them: for the offline replay and tests, not for a request path.
+    public func allJobSummaries() -> [JobSummary] {
+        var all = jobs.values.map(JobSummary.init)
+        settled.forEach { id, offset, shape in
+            let id = id()
+            all.append(JobSummary(settled: id, shape: shape, eventOffset: offset, lastError: settled.failures[id]?.error))
+        }
+        return all.sorted { $0.id < $1.id }
+    }
+
+    /// Jobs that succeeded (retention's retired ones not included).
+    public var settledJobCount: Int { settled.count }
+
+    /// Jobs that succeeded, per API (that of their last action), retention's retired ones
+    /// not included.
+    public var succeededJobsByAPI: [String: Int] { settled.countByAPI }
+
+    /// The last error of each API among succeeded jobs that failed an attempt first: as
+    /// (error, unix ms), the newest per API.
+    public var settledLastErrors: [String: (error: String, at: Int64)] {
+        var newest: [String: (error: String, at: Int64)] = [:]
+        for (id, failure) in settled.failures {
+            guard let api = settled.find(id)?.shape.api else { continue }
+            if failure.at >= (newest[api]?.at ?? .min) { newest[api] = (failure.error, failure.at) }
+        }
+        return newest
+    }
+
+    /// Settled jobs by event: the rules each event's succeeded jobs ran.
+    public func forEachSettledJob(_ body: (_ eventOffset: UInt64, _ rule: String) -> Void) {
+        settled.forEach { _, offset, shape in body(offset, shape.rule) }
+    }
+
+    /// Settled jobs whose ids are not router-made (remapped ones), with their events.
+    public var settledLaterJobs: [(id: String, eventOffset: UInt64)] {
+        settled.others.map { ($0.key, $0.value.eventOffset) }
     }
 }

@@ -1,14 +1,15 @@
 import EventLog
 import Wire
 
-/// A checkpoint of the fold: the event index as words, and the offsets of the records that
-/// built the jobs and deliveries. The layout is in docs/snapshot-format.md.
+/// A checkpoint of the fold: the event index as words, the jobs (whole ones encoded, settled
+/// ones as words), and the offsets of the records that built the deliveries. The layout is
+/// in docs/snapshot-format.md.
 ///
 /// It is tied to its log by the offset and payload checksum of the last record it folded:
 /// a snapshot of some other log, or of records since cut away, never matches and is ignored.
 struct StateSnapshot: Sendable, Equatable {
     static let magic = Array("GHSTATE\u{1}".utf8)
-    static let version: UInt8 = 1
+    static let version: UInt8 = 2
 
     var digestKey: DigestKey
     var lastOffset: UInt64
@@ -19,6 +20,9 @@ struct StateSnapshot: Sendable, Equatable {
     /// (digest high, digest low, received offset) triples.
     var seen: [UInt64]
     var history: HistoryChains
+    /// Jobs held whole (not succeeded), in id order.
+    var jobs: [JobState]
+    var settled: SettledJobs
     var workRecords: [UInt64]
     var retentionFloor: UInt64
     var dedupeFloor: UInt64
@@ -44,6 +48,9 @@ struct StateSnapshot: Sendable, Equatable {
         for table in [unrouted, seen, history.received, indexes(history.newest), history.records, indexes(history.previous), workRecords] {
             w.words(table)
         }
+        w.u64(UInt64(jobs.count))
+        for job in jobs { JobStateCoding.encode(job, to: &w) }
+        settled.encode(to: &w)
         let body = w.bytes
         var file = Self.magic
         withUnsafeBytes(of: CRC32C.checksum(body).littleEndian) { file.append(contentsOf: $0) }
@@ -78,14 +85,22 @@ struct StateSnapshot: Sendable, Equatable {
                 retired[RetiredJobKey(api: String(decoding: api, as: UTF8.self), status: status)] = Int(count)
             }
             guard let unrouted = r.words(), let seen = r.words(), let received = r.words(), let newest = r.words(),
-                  let records = r.words(), let previous = r.words(), let work = r.words(), r.isAtEnd else { throw SnapshotError.damaged("truncated tables") }
+                  let records = r.words(), let previous = r.words(), let work = r.words() else { throw SnapshotError.damaged("truncated tables") }
+            guard let jobCount = r.u64(), jobCount < 1 << 40 else { throw SnapshotError.damaged("truncated jobs") }
+            var jobs: [JobState] = []
+            for _ in 0..<jobCount {
+                guard let job = JobStateCoding.decode(&r) else { throw SnapshotError.damaged("a job that cannot be read") }
+                jobs.append(job)
+            }
+            guard let settled = SettledJobs.decode(&r) else { throw SnapshotError.damaged("settled jobs that cannot be read") }
+            guard r.isAtEnd else { throw SnapshotError.damaged("bytes after the last table") }
             let indexes = { (words: [UInt64]) in words.map { Int(Int64(bitPattern: $0)) } }
             guard seen.count % 3 == 0,
                   let history = HistoryChains(received: received, newest: indexes(newest), records: records, previous: indexes(previous))
             else { throw SnapshotError.damaged("tables of the wrong shape") }
             return StateSnapshot(digestKey: DigestKey(k0: k0, k1: k1), lastOffset: lastOffset, lastRecordChecksum: UInt32(truncatingIfNeeded: checksum),
                                  eventsApplied: Int(applied), acceptedBySource: accepted, unrouted: unrouted,
-                                 seen: seen, history: history, workRecords: work, retentionFloor: retentionFloor,
+                                 seen: seen, history: history, jobs: jobs, settled: settled, workRecords: work, retentionFloor: retentionFloor,
                                  dedupeFloor: dedupeFloor, retiredJobs: retired)
         }
     }
