@@ -2,7 +2,7 @@ import Glibc
 
 /// Thin wrappers over the system calls the log uses, turning errno into
 /// `LogError.io` and retrying EINTR so callers only see real failures.
-enum FileIO {
+public enum FileIO {
     static func fail(_ operation: String, _ path: String? = nil) -> LogError {
         .io(operation: path.map { "\(operation) \($0)" } ?? operation, errno: errno)
     }
@@ -50,15 +50,20 @@ enum FileIO {
         return done
     }
 
-    static func readFile(_ path: String) throws(LogError) -> [UInt8] {
+    /// A whole file's bytes (snapshots and segment files are read this way at start).
+    public static func readFile(_ path: String) throws(LogError) -> [UInt8] {
         let fd = try open(path, flags: O_RDONLY)
         defer { close(fd) }
         let size = try self.size(fd)
-        var bytes = [UInt8](repeating: 0, count: size)
-        let count = try bytes.withMutableBytes { (buffer) throws(LogError) -> Int in
-            try readFully(fd, into: buffer, at: 0)
+        var failure: LogError?
+        // Uninitialised: the read fills it, and zeroing hundreds of megabytes first costs as much as the read.
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            do throws(LogError) { initialized = try readFully(fd, into: UnsafeMutableRawBufferPointer(buffer), at: 0) } catch {
+                failure = error
+                initialized = 0
+            }
         }
-        bytes.removeLast(size - count)
+        if let failure { throw failure }
         return bytes
     }
 

@@ -52,11 +52,12 @@ public final class Gateway: Sendable {
                                           ("path", "/webhooks/\(source.name)"), ("secret", source.secretOrigin)])
         }
         let started = Date()
-        log = try FileLog.open(directory: dataDirectory.logPath, options: try Self.logOptions(configuration))
-        logger.info("log opened", [("folder", dataDirectory.logPath), ("recovery", log.recovery.summary)])
         let snapshots = configuration.snapshots.enabled
             ? try SnapshotStore(directory: dataDirectory.snapshotsPath, keep: configuration.snapshots.keep) : nil
-        let recovered = try StateRecovery.recover(log, snapshots: snapshots, logger: logger)
+        let prefetched = SnapshotPrefetch(snapshots)
+        log = try FileLog.open(directory: dataDirectory.logPath, options: try Self.logOptions(configuration))
+        logger.info("log opened", [("folder", dataDirectory.logPath), ("recovery", log.recovery.summary)])
+        let recovered = try StateRecovery.recover(log, snapshots: snapshots, prefetched: prefetched, logger: logger)
         let folded = recovered.state
         logger.info("state rebuilt", [("from", recovered.summary), ("unique_events", "\(folded.uniqueEvents)"),
                                       ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])

@@ -65,6 +65,17 @@ if !FileManager.default.fileExists(atPath: logPath) {
     print(String(format: "wrote %d events in %.1f s", count, Date().timeIntervalSince(started)))
 }
 
+// With FOLD_BENCH_RESTART_ONLY set, only times starts from the snapshot left by an earlier run (for profiling).
+if ProcessInfo.processInfo.environment["FOLD_BENCH_RESTART_ONLY"] != nil {
+    var configuration = GatewayConfiguration()
+    configuration.data = data
+    for _ in 0..<3 {
+        let start = try OfflineReplay.timeRestart(configuration: configuration, writeSnapshot: false)
+        print(String(format: "  start from a snapshot   %6.3f s  (%@)", start.seconds, start.summary))
+    }
+    exit(0)
+}
+
 // Reading the bytes as `cat > /dev/null` does: read(2) into one 128 KiB buffer, again and
 // again (page cache warm after the first pass). bench/restart.sh also times cat itself.
 func readAll() throws -> (UInt64, Double) {

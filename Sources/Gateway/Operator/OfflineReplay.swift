@@ -41,9 +41,10 @@ public enum OfflineReplay {
             log.close()
         }
         let started = Date()
+        let prefetched = SnapshotPrefetch(snapshots)
         let log = try FileLog.open(directory: directory.logPath, options: try Gateway.logOptions(configuration))
         defer { log.close() }
-        let outcome = try StateRecovery.recover(log, snapshots: snapshots, logger: Logger(minimum: .error))
+        let outcome = try StateRecovery.recover(log, snapshots: snapshots, prefetched: prefetched, logger: Logger(minimum: .error))
         return (outcome.summary, Date().timeIntervalSince(started))
     }
 

@@ -16,32 +16,39 @@ struct RoutedJobID: Hashable, Comparable, Sendable, CustomStringConvertible {
     init(packed: UInt64) { self.packed = packed }
 
     init?(_ id: String) {
-        var utf8 = id.utf8[...]
-        guard utf8.starts(with: "job_".utf8) else { return nil }
-        utf8 = utf8.dropFirst(4)
-        guard let offset = Self.number(&utf8), utf8.first == UInt8(ascii: "_") else { return nil }
-        utf8 = utf8.dropFirst()
-        guard let ordinal = Self.number(&utf8), utf8.isEmpty, ordinal < 0xFF else { return nil }
-        self.init(eventOffset: offset, ordinal: Int(ordinal))
+        // Parsed over the raw bytes: the fold parses every job id it meets, and String's
+        // index-based views cost several times more.
+        var id = id
+        guard let packed = id.withUTF8({ Self.parse($0) }) else { return nil }
+        self.packed = packed
     }
 
     var description: String { "job_\(eventOffset)_\(ordinal)" }
 
     static func < (a: RoutedJobID, b: RoutedJobID) -> Bool { a.packed < b.packed }
 
-    /// A canonical decimal number at the front of `utf8`, consumed.
-    private static func number(_ utf8: inout Substring.UTF8View) -> UInt64? {
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        guard bytes.count > 6, bytes[0] == UInt8(ascii: "j"), bytes[1] == UInt8(ascii: "o"), bytes[2] == UInt8(ascii: "b"),
+              bytes[3] == UInt8(ascii: "_") else { return nil }
+        var i = 4
+        guard let offset = number(bytes, &i), i < bytes.count, bytes[i] == UInt8(ascii: "_") else { return nil }
+        i += 1
+        guard let ordinal = number(bytes, &i), i == bytes.count, ordinal < 0xFF, offset < 1 << 56 else { return nil }
+        return offset << 8 | ordinal
+    }
+
+    /// A canonical decimal number (no leading zero) starting at `i`, which moves past it.
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> UInt64? {
+        let start = i
         var value: UInt64 = 0
-        var digits = 0
-        while let b = utf8.first, b >= UInt8(ascii: "0"), b <= UInt8(ascii: "9") {
-            if digits == 1 && value == 0 { return nil }  // a leading zero
+        while i < bytes.count, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+            if i > start && value == 0 { return nil }  // a leading zero
             let (times, o1) = value.multipliedReportingOverflow(by: 10)
-            let (sum, o2) = times.addingReportingOverflow(UInt64(b - UInt8(ascii: "0")))
+            let (sum, o2) = times.addingReportingOverflow(UInt64(bytes[i] - UInt8(ascii: "0")))
             guard !o1, !o2 else { return nil }
             value = sum
-            digits += 1
-            utf8 = utf8.dropFirst()
+            i += 1
         }
-        return digits > 0 ? value : nil
+        return i > start ? value : nil
     }
 }

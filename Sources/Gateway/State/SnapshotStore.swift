@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Glibc
 
@@ -25,8 +26,9 @@ final class SnapshotStore: Sendable {
     }
 
     func read(_ path: String) throws -> StateSnapshot {
-        guard let data = FileManager.default.contents(atPath: path) else { throw SnapshotError.damaged("cannot read \(path)") }
-        return try StateSnapshot.decode(Array(data))
+        let bytes: [UInt8]
+        do { bytes = try FileIO.readFile(path) } catch { throw SnapshotError.damaged("cannot read \(path): \(error)") }
+        return try StateSnapshot.decode(bytes)
     }
 
     /// Writes the snapshot durably, then removes all but the newest `keep`. Returns its size.

@@ -12,11 +12,12 @@ enum StateRecovery {
         let fromSnapshot: Bool
     }
 
-    static func recover(_ log: FileLog, snapshots: SnapshotStore?, logger: Logger,
+    /// `prefetched` is the newest snapshot, read while the log was opening (see `SnapshotPrefetch`).
+    static func recover(_ log: FileLog, snapshots: SnapshotStore?, prefetched: SnapshotPrefetch? = nil, logger: Logger,
                         progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
         for (offset, path) in snapshots?.files() ?? [] {
             do {
-                let snapshot = try snapshots!.read(path)
+                let snapshot = try prefetched?.snapshot(at: path) ?? snapshots!.read(path)
                 guard snapshot.lastOffset == offset else { throw SnapshotError.damaged("file name says offset \(offset), contents say \(snapshot.lastOffset)") }
                 let (state, tail) = try restore(snapshot, log: log)
                 return Outcome(state: state, summary: "snapshot at offset \(offset) (\(snapshot.eventsApplied) records) + \(tail) records after it, \(snapshot.workRecords.count) work records re-read",
