@@ -5,9 +5,12 @@
 #   1. starts `gatehouse serve` on it with no snapshot: time until /readyz answers 200;
 #   2. asks GET /events/{id} for 300 random events: p50/p99/max;
 #   3. stops it with SIGTERM (a clean stop writes a snapshot), starts it again: time to ready.
-# Usage: bench/restart.sh [events]   (default 1,000,000)
+# With SHAPE `jobs`, every webhook also did work: two jobs, each with its attempt started and
+# finished (six records per webhook), the shape of a log where events drive actions.
+# Usage: bench/restart.sh [events] [jobs]   (default 1,000,000 webhooks only)
 source "$(dirname "$0")/lib.sh"
 EVENTS=${1:-1000000}
+SHAPE=${2:-}
 ROOT=$(bench_root)
 WORK=$(mktemp -d /tmp/gatehouse-restart.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -16,7 +19,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 BIN="$ROOT/.build/release/gatehouse"
 
 echo "== writing and folding $EVENTS events (fold-bench)"
-"$ROOT/.build/release/fold-bench" "$WORK/data" "$EVENTS"
+"$ROOT/.build/release/fold-bench" "$WORK/data" "$EVENTS" $SHAPE
 
 mkdir -p "$WORK/routes"
 cat > "$WORK/routes/yunojuno.json" <<JSON
@@ -87,4 +90,4 @@ grep -o 'state rebuilt.*' "$WORK/start2.log" | head -1
 kill -TERM "$PID"; while kill -0 "$PID" 2>/dev/null; do sleep 0.05; done
 
 echo
-printf 'restart to ready, %d events: whole-log fold %.2f s, from snapshot %.2f s  (target <= 1 s)\n' "$EVENTS" "$FIRST" "$SECOND"
+printf 'restart to ready, %d events%s: whole-log fold %.2f s, from snapshot %.2f s  (target <= 1 s)\n' "$EVENTS" "${SHAPE:+ with jobs}" "$FIRST" "$SECOND"

@@ -203,13 +203,14 @@ public struct GatewayState: Sendable {
         case .routed(let e):
             guard !deliveriesOnly, unroutedSet.remove(e.eventOffset) else { return }
             history(e.eventOffset)
-            addJobs(e)
+            // An event is routed once, and its jobs' ids carry its offset: they are new.
+            addJobs(e, knownNew: true)
         case .remapped(let e):
             // Retention may have forgotten the event between a remap's planning and its
             // record (they race by design): jobs for it could never render, so none are made.
             guard !deliveriesOnly, e.eventOffset >= retentionFloor else { return }
             history(e.eventOffset)
-            addJobs(e)
+            addJobs(e, knownNew: false)
         case .requeued(let e):
             guard !deliveriesOnly else { return }
             history(eventOffset(ofJob: e.jobID))
@@ -231,22 +232,21 @@ public struct GatewayState: Sendable {
             default:
                 break
             }
+        // Attempts are most of a busy log's records: one hash of the job id each, the job
+        // changed in place through its dictionary index.
         case .attemptStarted(let e):
             guard !deliveriesOnly else { return }
-            history(eventOffset(ofJob: e.jobID))
-            jobs[e.jobID]?.started(e)
+            guard let index = jobs.index(forKey: e.jobID) else { return history(settled.find(e.jobID)?.eventOffset) }
+            history(jobs.values[index].eventOffset)
+            jobs.values[index].started(e)
         case .attemptFinished(let e):
             guard !deliveriesOnly else { return }
-            history(eventOffset(ofJob: e.jobID))
-            guard var job = jobs[e.jobID] else { return }
-            job.finished(e)
-            if job.isFinished { openJobs.remove(e.jobID) }
-            if job.status == .succeeded {
-                jobs.removeValue(forKey: e.jobID)
-                settled.add(job)
-            } else {
-                jobs[e.jobID] = job
-            }
+            guard let index = jobs.index(forKey: e.jobID) else { return history(settled.find(e.jobID)?.eventOffset) }
+            history(jobs.values[index].eventOffset)
+            jobs.values[index].finished(e)
+            guard jobs.values[index].isFinished else { return }
+            openJobs.remove(e.jobID)
+            if jobs.values[index].status == .succeeded { settled.add(jobs.remove(at: index).value) }
         case .retained(let mark):
             if !deliveriesOnly { forgetJobs(before: mark) }
             forgetDeliveries(before: mark)
@@ -310,8 +310,8 @@ public struct GatewayState: Sendable {
         lastLinkedEvent = nil
     }
 
-    private mutating func addJobs(_ e: RoutedEvent) {
-        for plan in e.jobs where jobs[plan.id] == nil && settled.find(plan.id) == nil {
+    private mutating func addJobs(_ e: RoutedEvent, knownNew: Bool) {
+        for plan in e.jobs where knownNew || (jobs[plan.id] == nil && settled.find(plan.id) == nil) {
             let job = JobState(plan: plan, eventOffset: e.eventOffset, source: e.source, eventID: e.eventID, dueAt: e.routedAt)
             if job.status == .succeeded {
                 settled.add(job)  // a plan with no actions

@@ -30,6 +30,8 @@ struct SettledJobs: Sendable {
     private(set) var others: [String: Other] = [:]
     private(set) var shapes: [JobShape] = []
     private var shapesByRule: [String: [UInt32]] = [:]
+    /// The shape interned last: consecutive jobs mostly share it.
+    private var lastShape: UInt32?
     /// Settled jobs per shape: the status page's totals without a walk over every job.
     private(set) var countOfShape: [Int] = []
     /// The last error of jobs that failed an attempt before they succeeded, by id.
@@ -59,10 +61,13 @@ struct SettledJobs: Sendable {
     }
 
     private mutating func intern(_ plan: JobPlan) -> UInt32 {
-        // Plans of one rule share their action list (see `JobPlanCoding`), so this compare is
-        // normally an identity check.
-        for index in shapesByRule[plan.rule] ?? [] where shapes[Int(index)].actions == plan.actions { return index }
-        return appendShape(JobShape(rule: plan.rule, actions: plan.actions))
+        // Plans of one rule share their action list (see `JobPlanCoding`), so these compares
+        // are normally identity checks.
+        if let last = lastShape, shapes[Int(last)].rule == plan.rule, shapes[Int(last)].actions == plan.actions { return last }
+        let found = (shapesByRule[plan.rule] ?? []).first { shapes[Int($0)].actions == plan.actions }
+        let index = found ?? appendShape(JobShape(rule: plan.rule, actions: plan.actions))
+        lastShape = index
+        return index
     }
 
     @discardableResult
