@@ -35,7 +35,7 @@ let package = Package(
                           path: "bench/ConnectorBench", swiftSettings: strict),
         .executableTarget(name: "notify-bench", dependencies: ["Notify", "HTTP1", "Sockets", "Routing"],
                           path: "bench/NotifyBench", swiftSettings: strict),
-        .executableTarget(name: "fold-bench", dependencies: ["Gateway", "EventLog", "Routing"],
+        .executableTarget(name: "fold-bench", dependencies: ["Notify", "Gateway", "EventLog", "Routing"],
                           path: "bench/FoldBench", swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Gateway
+import Notify
 import Routing
 
 /// Restart cost at scale: writes N accepted webhooks (1 KB bodies, each with its `routed`
@@ -9,12 +10,15 @@ import Routing
 /// With `jobs`, each webhook is routed to two jobs (a Grow CRM and a Luminous create, as the
 /// shipped routes plan them), each with its attempt started and finished: six records per
 /// webhook instead of two, the shape of a log where every event does work.
-/// Usage: fold-bench DATA_DIR [events] [jobs]   (DATA_DIR is created; reuse it to skip writing)
+/// With `notify`, each webhook's `event.received` notification is delivered once to one
+/// subscriber instead: planned, attempt started, delivered (five records per webhook).
+/// Usage: fold-bench DATA_DIR [events] [jobs|notify]   (DATA_DIR is created; reuse it to skip writing)
 let arguments = CommandLine.arguments
 guard arguments.count > 1 else { print("usage: fold-bench DATA_DIR [events]"); exit(2) }
 let data = arguments[1]
 let count = arguments.count > 2 ? Int(arguments[2]) ?? 1_000_000 : 1_000_000
 let withJobs = arguments.count > 3 && arguments[3] == "jobs"
+let withDeliveries = arguments.count > 3 && arguments[3] == "notify"
 let crm = ActionTemplate(name: "crm-contact", api: "growcrm", operation: "create_contact",
                          body: .object(["email": .string("{{ data.object.email | lower }}"), "first_name": .string("{{ data.object.first_name | trim }}"),
                                         "last_name": .string("{{ data.object.last_name | trim }}"), "clientid": .int(1), "send_email": .string("no")]))
@@ -57,6 +61,21 @@ if !FileManager.default.fileExists(atPath: logPath) {
                     }
                 }
                 _ = try log.appendAndWait(attempts)
+            }
+            if withDeliveries {
+                var steps: [[UInt8]] = []
+                for e in batch {
+                    // As NotificationFactory.received builds it.
+                    let notification = Notify.Notification(type: "event.received", timestamp: e.receivedAt + 2, data: .object([
+                        "source": .string(e.source), "event_id": .string(e.eventID), "event_type": .string("client.client_contact.created"),
+                        "received_at": .string("2025-11-24T16:00:00.000Z")]))
+                    let id = notification.id + ".ops"
+                    steps.append(LogEvent.delivery(.planned(deliveryID: id, subscriberID: "ops", notification: notification, at: e.receivedAt + 2)).encoded())
+                    steps.append(LogEvent.delivery(.attemptStarted(deliveryID: id, attempt: 1, at: e.receivedAt + 3)).encoded())
+                    steps.append(LogEvent.delivery(.attemptFinished(deliveryID: id, attempt: 1, at: e.receivedAt + 9, status: 200, latencyMs: 6,
+                                                                    outcome: .delivered)).encoded())
+                }
+                _ = try log.appendAndWait(steps)
             }
             batch = []
         }

@@ -28,8 +28,8 @@ struct StatusReport {
         // Succeeded jobs are settled: counted per API, with the errors they got past.
         for (api, count) in state.succeededJobsByAPI { tallies[api, default: Tally()].counts["succeeded", default: 0] += Int64(count) }
         for (api, last) in state.settledLastErrors where last.at > tallies[api, default: Tally()].lastErrorAt {
-            tallies[api]?.lastErrorAt = last.at
-            tallies[api]?.lastError = last.error
+            tallies[api, default: Tally()].lastErrorAt = last.at
+            tallies[api, default: Tally()].lastError = last.error
         }
         // Finished jobs retention forgot still count: these are totals.
         for (key, count) in state.retiredJobs {
