@@ -44,9 +44,11 @@ extension DeliveryEvent {
         case .circuitClosed(let subscriber, let at):
             w.u8(Kind.circuitClosed.rawValue); w.u8(Self.version)
             w.string(subscriber); w.i64(at)
-        case .redeliveryRequested(let id, let at):
+        case .redeliveryRequested(let id, let at, let n):
             w.u8(Kind.redeliveryRequested.rawValue); w.u8(Self.version)
             w.string(id); w.i64(at)
+            // Optional and last: records written before it existed end after `at`.
+            if let n { w.u8(1); w.string(n.id); w.string(n.type); w.i64(n.timestamp); w.blob(n.dataJSON) }
         }
         return w.bytes
     }
@@ -61,13 +63,7 @@ extension DeliveryEvent {
         switch kind {
         case .planned:
             let id = try r.string(), subscriber = try r.string(), at = try r.i64()
-            let nid = try r.string(), type = try r.string(), timestamp = try r.i64()
-            let json = try r.blob()
-            let data: JSONValue
-            do { data = try JSONValue.parse(json) } catch { throw .invalid("notification data is not JSON") }
-            var notification = Notification(id: nid, type: type, timestamp: timestamp, data: data)
-            notification.encodedData = json
-            event = .planned(deliveryID: id, subscriberID: subscriber, notification: notification, at: at)
+            event = .planned(deliveryID: id, subscriberID: subscriber, notification: try notification(&r), at: at)
         case .attemptStarted:
             event = .attemptStarted(deliveryID: try r.string(), attempt: try r.int(), at: try r.i64())
         case .attemptFinished:
@@ -92,10 +88,26 @@ extension DeliveryEvent {
         case .circuitClosed:
             event = .circuitClosed(subscriberID: try r.string(), at: try r.i64())
         case .redeliveryRequested:
-            event = .redeliveryRequested(deliveryID: try r.string(), at: try r.i64())
+            let id = try r.string(), at = try r.i64()
+            var carried: Notification?
+            if !r.isAtEnd {
+                guard try r.u8() == 1 else { throw .invalid("unknown notification flag") }
+                carried = try notification(&r)
+            }
+            event = .redeliveryRequested(deliveryID: id, at: at, notification: carried)
         }
         guard r.isAtEnd else { throw .invalid("trailing bytes after a kind \(kindByte) event") }
         return event
+    }
+
+    private static func notification(_ r: inout WireReader<DeliveryEventDecodingError>) throws(DeliveryEventDecodingError) -> Notification {
+        let nid = try r.string(), type = try r.string(), timestamp = try r.i64()
+        let json = try r.blob()
+        let data: JSONValue
+        do { data = try JSONValue.parse(json) } catch { throw .invalid("notification data is not JSON") }
+        var notification = Notification(id: nid, type: type, timestamp: timestamp, data: data)
+        notification.encodedData = json
+        return notification
     }
 }
 

@@ -11,14 +11,16 @@ public enum DeliveryEvent: Sendable, Equatable {
     case circuitOpened(subscriberID: String, at: Int64, until: Int64)
     case circuitClosed(subscriberID: String, at: Int64)
     /// An operator asked for a finished delivery to be sent again: it is due at `at` and its
-    /// retry schedule starts over (attempt numbers keep counting).
-    case redeliveryRequested(deliveryID: String, at: Int64)
+    /// retry schedule starts over (attempt numbers keep counting). The notification travels
+    /// along, so a journal that kept only a delivered delivery's outline (the gateway settles
+    /// them) can open it again; older records carry none.
+    case redeliveryRequested(deliveryID: String, at: Int64, notification: Notification?)
 
     public var at: Int64 {
         switch self {
         case .planned(_, _, _, let at), .attemptStarted(_, _, let at), .attemptFinished(_, _, let at, _, _, _),
              .subscriberDisabled(_, _, let at), .subscriberEnabled(_, let at), .circuitOpened(_, let at, _),
-             .circuitClosed(_, let at), .redeliveryRequested(_, let at):
+             .circuitClosed(_, let at), .redeliveryRequested(_, let at, _):
             return at
         }
     }
@@ -27,7 +29,7 @@ public enum DeliveryEvent: Sendable, Equatable {
     public var deliveryID: String? {
         switch self {
         case .planned(let id, _, _, _), .attemptStarted(let id, _, _), .attemptFinished(let id, _, _, _, _, _),
-             .redeliveryRequested(let id, _):
+             .redeliveryRequested(let id, _, _):
             return id
         default:
             return nil

@@ -11,8 +11,18 @@ public protocol DeliveryJournal: Sendable {
     /// One delivery's record. The default reads `state()`; a journal whose state is large
     /// should answer from its own lock, since publishing asks once per subscriber.
     func delivery(id: String) -> DeliveryRecord?
+    /// The subscriber's deliveries planned between `from` and `to` (unix ms, inclusive) whose
+    /// status is in `statuses`. The default reads `state()`; a journal that settles delivered
+    /// ones must find those itself.
+    func deliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>) -> [DeliveryRecord]
 }
 
 extension DeliveryJournal {
     public func delivery(id: String) -> DeliveryRecord? { state().deliveries[id] }
+
+    public func deliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>) -> [DeliveryRecord] {
+        state().deliveries.values.filter {
+            $0.subscriberID == subscriberID && $0.plannedAt >= from && $0.plannedAt <= to && statuses.contains($0.status)
+        }
+    }
 }

@@ -23,6 +23,16 @@ public struct DeliveryRecord: Sendable, Equatable {
         self.nextAttemptAt = plannedAt
     }
 
+    /// A delivered delivery as a journal that settled it reads it back: its plan and how
+    /// many attempts it took (the rest of its attempts' details stay in the journal).
+    public static func delivered(id: String, subscriberID: String, notification: Notification, plannedAt: Int64,
+                                 attempts: Int) -> DeliveryRecord {
+        var record = DeliveryRecord(id: id, subscriberID: subscriberID, notification: notification, plannedAt: plannedAt)
+        record.status = .delivered
+        record.attempts = attempts
+        return record
+    }
+
     public var isOpen: Bool { status == .pending || status == .inFlight }
 
     /// Which count of its subscriber it belongs to.

@@ -30,7 +30,7 @@ public struct DeliveryState: Sendable, Equatable {
         case .attemptFinished(let id, let attempt, let at, let status, _, let outcome):
             guard let subscriber = update(id, { $0.finished(attempt: attempt, at: at, status: status, outcome: outcome) }) else { return }
             subscribers[subscriber, default: SubscriberHealth()].attempted(at: at, outcome: outcome)
-        case .redeliveryRequested(let id, let at):
+        case .redeliveryRequested(let id, let at, _):
             update(id) { $0.redeliver(at: at) }
         case .subscriberDisabled(let subscriber, let reason, let at):
             subscribers[subscriber, default: SubscriberHealth()].disabled = true
@@ -50,6 +50,27 @@ public struct DeliveryState: Sendable, Equatable {
     /// counts are totals. Open deliveries are never forgotten.
     public mutating func forget(_ ids: some Sequence<String>) {
         for id in ids where deliveries[id]?.isOpen == false { deliveries.removeValue(forKey: id) }
+    }
+
+    /// Lets go of a delivered delivery's record while its subscriber's counts keep it: the
+    /// gateway keeps delivered ones as an outline of its own and reads the rest back from its
+    /// log when asked (see `DeliveryEvent.redeliveryRequested`). False if it is not delivered.
+    @discardableResult
+    public mutating func settle(_ id: String) -> Bool {
+        guard deliveries[id]?.status == .delivered else { return false }
+        deliveries.removeValue(forKey: id)
+        return true
+    }
+
+    /// Opens a settled delivery again for a redelivery due at `at`: it comes back as it stood
+    /// when delivered (its subscriber's counts still hold it there) and moves to pending.
+    public mutating func reopen(_ id: String, subscriberID: String, notification: Notification, plannedAt: Int64,
+                                attempts: Int, at: Int64) {
+        if deliveries[id] == nil {
+            deliveries[id] = DeliveryRecord.delivered(id: id, subscriberID: subscriberID, notification: notification,
+                                                      plannedAt: plannedAt, attempts: attempts)
+        }
+        update(id) { $0.redeliver(at: at) }
     }
 
     /// Sets subscribers' standing to what a retention record carried (see `forget`).

@@ -17,8 +17,7 @@ extension Notifier {
     /// `redeliver(deliveryID:)` does; the ids returned are then the ones requeued.
     public func redeliver(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>,
                           dryRun: Bool) -> [String] {
-        let chosen = snapshot().deliveries.values
-            .filter { $0.subscriberID == subscriberID && $0.plannedAt >= from && $0.plannedAt <= to && statuses.contains($0.status) }
+        let chosen = journal.deliveries(subscriberID: subscriberID, from: from, to: to, statuses: statuses)
             .sorted { ($0.plannedAt, $0.id) < ($1.plannedAt, $1.id) }
         if dryRun { return chosen.map(\.id) }
         return redeliver(chosen)
@@ -59,7 +58,8 @@ extension Notifier {
         }
         guard !accepted.isEmpty else { return [] }
         let requeue = accepted
-        let events = accepted.map { DeliveryEvent.redeliveryRequested(deliveryID: $0.1.id, at: at) }
+        let notifications = Dictionary(records.map { ($0.id, $0.notification) }, uniquingKeysWith: { a, _ in a })
+        let events = accepted.map { DeliveryEvent.redeliveryRequested(deliveryID: $0.1.id, at: at, notification: notifications[$0.1.id]) }
         let logger = logger
         journal.record(events) { ok in
             guard ok else {

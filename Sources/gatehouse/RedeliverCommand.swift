@@ -57,7 +57,7 @@ enum RedeliverCommand: Command {
             return 0
         }
         if let id = arguments["delivery"], dryRun {
-            guard let record = gateway.deliveries.deliveries[id] else { print("delivery \(id) is unknown"); return 1 }
+            guard let record = gateway.deliveryRecord(id: id) else { print("delivery \(id) is unknown"); return 1 }
             print(PlannedDelivery(record))
             print("delivery \(id) would be sent again (dry run: nothing written)")
             return 0

@@ -97,6 +97,7 @@ final class RecoveryCLITests: XCTestCase {
         }
         XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact, id: "msg_cli_notify", mode: "test"), 200)
         XCTAssertTrue(h.eventually { h.gateway?.state.deliveries.deliveries.values.first?.status == .dead })
+        let id = try XCTUnwrap(h.gateway?.state.deliveries.deliveries.keys.first)
         sink.failing = false
         let url = "http://127.0.0.1:\(h.port)"
 
@@ -109,7 +110,7 @@ final class RecoveryCLITests: XCTestCase {
         let run = try OperatorCLITests.run(binary, ["redeliver", "--subscriber", "audit", "--url", url])
         XCTAssertEqual(run.status, 0, run.err)
         XCTAssertTrue(run.out.hasSuffix("1 deliver(ies) requeued; the server at \(url) is sending them now\n"), run.out)
-        XCTAssertTrue(h.eventually { sink.count == 3 && h.gateway?.state.deliveries.deliveries.values.first?.status == .delivered })
+        XCTAssertTrue(h.eventually { sink.count == 3 && h.gateway?.deliveryRecord(id: id)?.status == .delivered })
 
         let enable = try OperatorCLITests.run(binary, ["redeliver", "--enable", "audit", "--url", url])
         XCTAssertEqual(enable.status, 0, enable.err)

@@ -40,7 +40,7 @@ final class DeliveryStateTests: XCTestCase {
         XCTAssertEqual(s.subscribers["a"]?.counts, counts(delivered: 1, dead: 1))
         XCTAssertTrue(s.openDeliveries.isEmpty)
 
-        s.apply(.redeliveryRequested(deliveryID: "d2", at: 400))
+        s.apply(.redeliveryRequested(deliveryID: "d2", at: 400, notification: nil))
         XCTAssertEqual(s.deliveries["d2"]?.status, .pending)
         XCTAssertEqual(s.deliveries["d2"]?.roundAttempts, 0)
         XCTAssertEqual(s.deliveries["d2"]?.attempts, 1)

@@ -51,7 +51,8 @@ final class EncodingTests: XCTestCase {
         .subscriberEnabled(subscriberID: "crm", at: 19),
         .circuitOpened(subscriberID: "crm", at: 20, until: 80),
         .circuitClosed(subscriberID: "crm", at: 81),
-        .redeliveryRequested(deliveryID: "ntf_a.crm", at: 82),
+        .redeliveryRequested(deliveryID: "ntf_a.crm", at: 82, notification: nil),
+        .redeliveryRequested(deliveryID: "ntf_a.crm", at: 83, notification: Notification(id: "ntf_a", type: "action.succeeded", timestamp: 7, data: .object(["k": .string("v")]))),
     ]
 
     func testEveryEventRoundTrips() throws {

@@ -26,7 +26,7 @@ enum DeliveryHistory {
             item["latency_ms"] = .int(latency)
             item["outcome"] = .string(label(outcome))
             item["error"] = outcome.error.map(JSONValue.string) ?? .null
-        case .redeliveryRequested(let id, let at):
+        case .redeliveryRequested(let id, let at, _):
             item["kind"] = .string("notification_redelivery_requested")
             item["delivery"] = .string(id)
             item["at"] = .string(Clock.iso8601(milliseconds: at))

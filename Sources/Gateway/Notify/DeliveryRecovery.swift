@@ -15,7 +15,8 @@ extension Gateway {
     /// request (a real run changes their status).
     public func plannedRedeliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>,
                                     dryRun: Bool) -> [PlannedDelivery] {
-        let before = deliveries.deliveries
+        let found = LogDeliveryJournal(store: store).deliveries(subscriberID: subscriberID, from: from, to: to, statuses: statuses)
+        let before = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return redeliver(subscriberID: subscriberID, from: from, to: to, statuses: statuses, dryRun: dryRun)
             .compactMap { before[$0].map(PlannedDelivery.init) }
     }
@@ -26,4 +27,8 @@ extension Gateway {
     public func hasSubscriber(_ id: String) -> Bool { configuration.subscribers.contains { $0.config.id == id } }
 
     public var deliveries: DeliveryState { store.read { $0.deliveries } }
+
+    /// One delivery as it stands, also one the fold settled when it was delivered (read back
+    /// from the log).
+    public func deliveryRecord(id: String) -> DeliveryRecord? { LogDeliveryJournal(store: store).delivery(id: id) }
 }

@@ -2,6 +2,10 @@ import Notify
 
 /// The notifier's journal is the gateway's log: delivery steps are log events like any
 /// other state change, folded into `GatewayState.deliveries` in log order.
+///
+/// The fold settles delivered deliveries to an outline (see `DeliveryOutline`); this journal
+/// reads the rest of one back from its `planned` record when the notifier asks for it (a
+/// redelivery), so the notifier still sees every delivery whole.
 struct LogDeliveryJournal: DeliveryJournal {
     let store: EventStore
 
@@ -11,5 +15,35 @@ struct LogDeliveryJournal: DeliveryJournal {
 
     func state() -> DeliveryState { store.read { $0.deliveries } }
 
-    func delivery(id: String) -> DeliveryRecord? { store.read { $0.deliveries.deliveries[id] } }
+    func delivery(id: String) -> DeliveryRecord? {
+        let (held, outline) = store.read { s in (s.deliveries.deliveries[id], s.settledDelivery(id)) }
+        if let held { return held }
+        guard let outline, let record = try? settledRecords([outline]).first, record.id == id else { return nil }
+        return record
+    }
+
+    func deliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>) -> [DeliveryRecord] {
+        let (held, outlines) = store.read { s in
+            (Array(s.deliveries.deliveries.values), statuses.contains(.delivered) ? s.settledDeliveryOutlines() : [])
+        }
+        let admits = { (r: DeliveryRecord) in
+            r.subscriberID == subscriberID && r.plannedAt >= from && r.plannedAt <= to && statuses.contains(r.status)
+        }
+        // Settled ones are read back from their plans: a walk over the log, as befits an operator's search.
+        let settled = (try? settledRecords(outlines)) ?? []
+        return held.filter(admits) + settled.filter(admits)
+    }
+
+    /// Delivered records rebuilt from their `planned` records, in log order.
+    private func settledRecords(_ outlines: [DeliveryOutline]) throws -> [DeliveryRecord] {
+        let sorted = outlines.sorted { $0.planned < $1.planned }
+        var attempts: [UInt64: Int] = [:]
+        for o in sorted { attempts[o.planned] = o.attempts }
+        var records: [DeliveryRecord] = []
+        try store.log.readRecords(at: sorted.map(\.planned)) { offset, payload in
+            guard case .delivery(.planned(let id, let subscriber, let notification, let at))? = try? LogEvent.decode(Array(payload)) else { return }
+            records.append(.delivered(id: id, subscriberID: subscriber, notification: notification, plannedAt: at, attempts: attempts[offset] ?? 0))
+        }
+        return records
+    }
 }

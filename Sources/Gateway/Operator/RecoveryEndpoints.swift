@@ -84,7 +84,7 @@ enum RecoveryEndpoints {
             return .text(.badRequest, "\(error)")
         }
         if let delivery {
-            guard let record = gateway.deliveries.deliveries[delivery] else {
+            guard let record = gateway.deliveryRecord(id: delivery) else {
                 return .json(.notFound, JSONValue.object(["error": .string("no delivery with this id")]).serialized())
             }
             let item = PlannedDelivery(record)

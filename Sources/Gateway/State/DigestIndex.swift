@@ -70,6 +70,44 @@ struct DigestIndex: Sendable {
         rebuild(slots: capacity) { $0 >= floor }
     }
 
+    /// Forgets every entry whose value fails `keep`.
+    mutating func removeAll(keeping keep: (UInt64) -> Bool) {
+        rebuild(slots: capacity, keeping: keep)
+    }
+
+    /// Removes `digest`, returning its value. Later entries of its probe run move back into
+    /// the gap (linear probing has no tombstones), so look-ups stay one run long.
+    @discardableResult
+    mutating func remove(_ digest: KeyDigest) -> UInt64? {
+        guard count > 0 else { return nil }
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        let words = storage.words
+        let low = digest.low | 1
+        let mask = capacity - 1
+        var hole = Int(truncatingIfNeeded: digest.high) & mask
+        while words[4 * hole + 1] != low || words[4 * hole] != digest.high {
+            if words[4 * hole + 1] == 0 { return nil }
+            hole = (hole + 1) & mask
+        }
+        let value = words[4 * hole + 2]
+        var next = (hole + 1) & mask
+        while words[4 * next + 1] != 0 {
+            let home = Int(truncatingIfNeeded: words[4 * next]) & mask
+            // The entry at `next` may fill the hole unless its home lies cyclically in (hole, next].
+            let stays = hole <= next ? (home > hole && home <= next) : (home > hole || home <= next)
+            if !stays {
+                for w in 0..<3 { words[4 * hole + w] = words[4 * next + w] }
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
+        words[4 * hole] = 0
+        words[4 * hole + 1] = 0
+        words[4 * hole + 2] = 0
+        count -= 1
+        return value
+    }
+
     /// Restores an entry written by `forEach` (its `low` word already carries the set bit).
     mutating func restore(high: UInt64, low: UInt64, value: UInt64) {
         insert(KeyDigest(high: high, low: low), value)

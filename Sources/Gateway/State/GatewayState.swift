@@ -7,8 +7,10 @@ import Routing
 /// Three parts. The event index (dedupe digests, each event's chain of records, the order
 /// events arrived in) grows with every webhook and lives in flat tables that a snapshot
 /// stores as words. Jobs are held whole until they succeed, then settled into a compact
-/// table (`SettledJobs`); a snapshot stores both. Deliveries are rebuilt from the records
-/// listed in `workRecords`, which a snapshot carries so a restart re-reads only those.
+/// table (`SettledJobs`); a snapshot stores both. Deliveries are held whole until they are
+/// delivered, then settled to a digest and an outline (`settledDeliveries`); a snapshot
+/// stores the settled ones and lists the records of the others (`workRecords`), which a
+/// restart re-reads.
 public struct GatewayState: Sendable {
     /// The secret key of the dedupe digests (see `KeyDigest`).
     let digestKey: DigestKey
@@ -35,12 +37,18 @@ public struct GatewayState: Sendable {
     public private(set) var deliveries = DeliveryState()
     /// Which received event each delivery is about, so its steps join the event's history.
     private var deliveryOrigin: [String: UInt64] = [:]
-    /// Offset of each delivery's `planned` record: retention forgets finished deliveries
+    /// Offset of each unsettled delivery's `planned` record: retention forgets finished deliveries
     /// planned before its mark.
     private var deliveryPlanned: [String: UInt64] = [:]
-    /// Offsets of the records that built `deliveries` (and retention marks, which forget
-    /// some), in log order: a start from a snapshot re-reads these.
-    private(set) var workRecords: [UInt64] = []
+    /// Each unsettled delivery's records (plan, attempts, redeliveries): what a start from a
+    /// snapshot re-reads to rebuild `deliveries`.
+    private var deliveryRecords: [String: [UInt64]] = [:]
+    /// Delivered deliveries, settled: digest of the id → outline (`DeliveryOutline`). The
+    /// notification stays in the log, at the outline's `planned` offset.
+    private(set) var settledDeliveries = DigestIndex()
+    /// Settled deliveries an operator opened again (a redelivery), until they settle anew:
+    /// a snapshot keeps their outlines so replaying the redelivery opens them the same way.
+    private(set) var reopenedDeliveries: [String: UInt64] = [:]
     /// Finished jobs that retention forgot, by API and how they ended: totals stay totals.
     public private(set) var retiredJobs: [RetiredJobKey: Int] = [:]
     /// The latest retention mark: records before it may be gone from the log.
@@ -72,7 +80,14 @@ public struct GatewayState: Sendable {
         history = snapshot.history
         acceptedBySource = snapshot.acceptedBySource
         unroutedSet = OffsetSet(snapshot.unrouted)
-        workRecords = snapshot.workRecords
+        settledDeliveries.reserve(snapshot.settledDeliveries.count / 3 + snapshot.reopenedDeliveries.count)
+        for e in 0..<snapshot.settledDeliveries.count / 3 {
+            settledDeliveries.restore(high: snapshot.settledDeliveries[3 * e], low: snapshot.settledDeliveries[3 * e + 1],
+                                      value: snapshot.settledDeliveries[3 * e + 2])
+        }
+        for (id, outline) in snapshot.reopenedDeliveries {
+            settledDeliveries.insert(KeyDigest.of(deliveryID: id, key: digestKey), outline)
+        }
         jobs = Dictionary(uniqueKeysWithValues: snapshot.jobs.map { ($0.plan.id, $0) })
         openJobs = Set(snapshot.jobs.lazy.filter { !$0.isFinished }.map(\.plan.id))
         settled = snapshot.settled
@@ -86,13 +101,16 @@ public struct GatewayState: Sendable {
     /// The event index, the jobs and the list of work records, as a snapshot stores them.
     func snapshot(lastRecordChecksum: UInt32) -> StateSnapshot? {
         guard let lastOffset else { return nil }
-        var seenWords: [UInt64] = []
+        var seenWords: [UInt64] = [], settledWords: [UInt64] = []
         seenWords.reserveCapacity(seen.count * 3)
         seen.forEach { seenWords.append($0); seenWords.append($1); seenWords.append($2) }
+        settledWords.reserveCapacity(settledDeliveries.count * 3)
+        settledDeliveries.forEach { settledWords.append($0); settledWords.append($1); settledWords.append($2) }
         return StateSnapshot(digestKey: digestKey, lastOffset: lastOffset, lastRecordChecksum: lastRecordChecksum,
                              eventsApplied: eventsApplied, acceptedBySource: acceptedBySource, unrouted: unrouted,
                              seen: seenWords, history: history, jobs: jobs.values.sorted { $0.plan.id < $1.plan.id }, settled: settled,
-                             workRecords: workRecords, retentionFloor: retentionFloor,
+                             settledDeliveries: settledWords, reopenedDeliveries: reopenedDeliveries,
+                             subscribers: deliveries.subscribers, workRecords: workRecords, retentionFloor: retentionFloor,
                              dedupeFloor: dedupeFloor, retiredJobs: retiredJobs)
     }
 
@@ -218,16 +236,36 @@ public struct GatewayState: Sendable {
             jobs[e.jobID]?.requeued(e)
             if jobs[e.jobID]?.isFinished == false { openJobs.insert(e.jobID) }
         case .delivery(let e):
-            if !deliveriesOnly { workRecords.append(offset) }
+            if let id = e.deliveryID {
+                let digest = KeyDigest.of(deliveryID: id, key: digestKey)
+                if let outline = settledDeliveries[digest] {
+                    // Settled: only a redelivery carrying its notification opens it again; a
+                    // repeated plan or a stale attempt changes nothing.
+                    guard case .redeliveryRequested(_, let at, let notification?) = e else { return }
+                    settledDeliveries.remove(digest)
+                    reopenedDeliveries[id] = outline
+                    let place = DeliveryOutline(outline)
+                    deliveries.reopen(id, subscriberID: DeliveryOutline.subscriber(of: id), notification: notification,
+                                      plannedAt: notification.timestamp, attempts: place.attempts, at: at)
+                    deliveryPlanned[id] = place.planned
+                    deliveryRecords[id] = [offset]
+                    if let origin = origin(of: notification) { deliveryOrigin[id] = origin; history(origin) }
+                    return
+                }
+                deliveryRecords[id, default: []].append(offset)
+            }
             deliveries.apply(e)
             switch e {
             case .planned(let id, _, let notification, _):
-                if let source = notification.data[path: "source"]?.scalarText, let eventID = notification.data[path: "event_id"]?.scalarText,
-                   let origin = receivedOffset(of: DedupeKey(source: source, eventID: eventID)) {
+                if let origin = origin(of: notification) {
                     deliveryOrigin[id] = origin
                     history(origin)
                 }
-            case .attemptStarted(let id, _, _), .attemptFinished(let id, _, _, _, _, _), .redeliveryRequested(let id, _):
+                if deliveryPlanned[id] == nil { deliveryPlanned[id] = offset }
+            case .attemptFinished(let id, _, _, _, _, .delivered):
+                history(deliveryOrigin[id])
+                settleDelivery(id)
+            case .attemptStarted(let id, _, _), .attemptFinished(let id, _, _, _, _, _), .redeliveryRequested(let id, _, _):
                 history(deliveryOrigin[id])
             default:
                 break
@@ -250,12 +288,50 @@ public struct GatewayState: Sendable {
         case .retained(let mark):
             if !deliveriesOnly { forgetJobs(before: mark) }
             forgetDeliveries(before: mark)
-            if !deliveriesOnly {
-                forgetIndex(before: mark)
-                workRecords.append(offset)
-            }
+            if !deliveriesOnly { forgetIndex(before: mark) }
         }
-        if case .delivery(.planned(let id, _, _, _)) = event, deliveryPlanned[id] == nil { deliveryPlanned[id] = offset }
+    }
+
+    /// The received event a notification is about, from the source and event id it carries.
+    private func origin(of notification: Notify.Notification) -> UInt64? {
+        guard let source = notification.data[path: "source"]?.scalarText, let eventID = notification.data[path: "event_id"]?.scalarText
+        else { return nil }
+        return receivedOffset(of: DedupeKey(source: source, eventID: eventID))
+    }
+
+    /// A delivery that was delivered leaves `deliveries` for `settledDeliveries`.
+    private mutating func settleDelivery(_ id: String) {
+        guard let attempts = deliveries.deliveries[id]?.attempts, deliveries.settle(id) else { return }
+        let outline = DeliveryOutline(planned: deliveryPlanned.removeValue(forKey: id) ?? 0, attempts: attempts)
+        settledDeliveries.insert(KeyDigest.of(deliveryID: id, key: digestKey), outline.word)
+        deliveryOrigin.removeValue(forKey: id)
+        deliveryRecords.removeValue(forKey: id)
+        reopenedDeliveries.removeValue(forKey: id)
+    }
+
+    /// Deliveries the fold knows: held whole, or settled when delivered.
+    public var knownDeliveries: Int { deliveries.deliveries.count + settledDeliveries.count }
+
+    /// The records a start from a snapshot re-reads: those of deliveries not settled, in log order.
+    var workRecords: [UInt64] { deliveryRecords.values.flatMap { $0 }.sorted() }
+
+    /// A settled delivery's outline: where its plan is in the log and how many attempts it took.
+    func settledDelivery(_ id: String) -> DeliveryOutline? {
+        settledDeliveries[KeyDigest.of(deliveryID: id, key: digestKey)].map(DeliveryOutline.init)
+    }
+
+    /// Every settled delivery's outline (for the redelivery verbs' searches).
+    func settledDeliveryOutlines() -> [DeliveryOutline] {
+        var all: [DeliveryOutline] = []
+        all.reserveCapacity(settledDeliveries.count)
+        settledDeliveries.forEach { _, _, word in all.append(DeliveryOutline(word)) }
+        return all
+    }
+
+    /// Subscribers' standing as a snapshot stored it, set after its deliveries were re-read
+    /// (re-reading them moves counts the snapshot already holds).
+    mutating func restoreSubscribers(_ health: [String: SubscriberHealth]) {
+        deliveries.restore(health)
     }
 
     /// The earliest offset unfinished work still needs: the event of an open job (its body
@@ -294,7 +370,10 @@ public struct GatewayState: Sendable {
         for id in old where deliveries.deliveries[id] == nil {
             deliveryPlanned.removeValue(forKey: id)
             deliveryOrigin.removeValue(forKey: id)
+            deliveryRecords.removeValue(forKey: id)
+            reopenedDeliveries.removeValue(forKey: id)
         }
+        settledDeliveries.removeAll { DeliveryOutline($0).planned >= mark.before }
         deliveries.restore(mark.subscribers)
     }
 
@@ -306,7 +385,6 @@ public struct GatewayState: Sendable {
         history.dropEvents(before: retentionFloor)
         seen.removeAll(valuesBelow: dedupeFloor)
         for offset in unroutedSet.sorted() where offset < retentionFloor { unroutedSet.remove(offset) }
-        workRecords.removeAll { $0 < retentionFloor }
         lastLinkedEvent = nil
     }
 

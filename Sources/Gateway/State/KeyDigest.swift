@@ -17,6 +17,17 @@ struct KeyDigest: Hashable, Sendable {
         return hasher.finish()
     }
 
+    /// The digest of a delivery id, behind a separator no dedupe key starts with.
+    static func of(deliveryID: String, key secret: DigestKey) -> KeyDigest {
+        var id = deliveryID
+        return id.withUTF8 { bytes in
+            var hasher = SipHasher128(key: secret)
+            hasher.feed(byte: 0xFE)
+            hasher.feed(UnsafeRawBufferPointer(bytes))
+            return hasher.finish()
+        }
+    }
+
     static func of(_ key: DedupeKey, key secret: DigestKey) -> KeyDigest {
         var source = key.source, eventID = key.eventID
         return source.withUTF8 { s in eventID.withUTF8 { e in of(source: UnsafeRawBufferPointer(s), eventID: UnsafeRawBufferPointer(e), key: secret) } }

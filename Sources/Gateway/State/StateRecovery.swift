@@ -64,6 +64,7 @@ enum StateRecovery {
         }
         var state = GatewayState(snapshot: snapshot)
         try FoldPipeline.replayWork(log, offsets: snapshot.workRecords, into: &state)
+        state.restoreSubscribers(snapshot.subscribers)
         var folder = StateFolder(state)
         let tail = try FoldPipeline.fold(log, from: snapshot.lastOffset, skipping: snapshot.lastOffset, into: &folder)
         return (folder.finish(), tail)

@@ -1,3 +1,4 @@
+import Notify
 import EventLog
 import Wire
 
@@ -9,7 +10,7 @@ import Wire
 /// a snapshot of some other log, or of records since cut away, never matches and is ignored.
 struct StateSnapshot: Sendable, Equatable {
     static let magic = Array("GHSTATE\u{1}".utf8)
-    static let version: UInt8 = 2
+    static let version: UInt8 = 3
 
     var digestKey: DigestKey
     var lastOffset: UInt64
@@ -23,6 +24,10 @@ struct StateSnapshot: Sendable, Equatable {
     /// Jobs held whole (not succeeded), in id order.
     var jobs: [JobState]
     var settled: SettledJobs
+    /// (digest high, digest low, outline word) triples of delivered deliveries.
+    var settledDeliveries: [UInt64]
+    var reopenedDeliveries: [String: UInt64]
+    var subscribers: [String: SubscriberHealth]
     var workRecords: [UInt64]
     var retentionFloor: UInt64
     var dedupeFloor: UInt64
@@ -51,6 +56,13 @@ struct StateSnapshot: Sendable, Equatable {
         w.u64(UInt64(jobs.count))
         for job in jobs { JobStateCoding.encode(job, to: &w) }
         settled.encode(to: &w)
+        w.words(settledDeliveries)
+        w.u64(UInt64(reopenedDeliveries.count))
+        for (id, outline) in reopenedDeliveries.sorted(by: { $0.key < $1.key }) { w.string(id); w.u64(outline) }
+        var health = WireWriter(capacity: 64 * subscribers.count + 8)
+        health.u64(UInt64(subscribers.count))
+        for (id, h) in subscribers.sorted(by: { $0.key < $1.key }) { health.string(id); h.encode(into: &health) }
+        w.blob(health.bytes)
         let body = w.bytes
         var file = Self.magic
         withUnsafeBytes(of: CRC32C.checksum(body).littleEndian) { file.append(contentsOf: $0) }
@@ -93,6 +105,19 @@ struct StateSnapshot: Sendable, Equatable {
                 jobs.append(job)
             }
             guard let settled = SettledJobs.decode(&r) else { throw SnapshotError.damaged("settled jobs that cannot be read") }
+            guard let settledDeliveries = r.words(), settledDeliveries.count % 3 == 0, let reopenedCount = r.u64(), reopenedCount < 1 << 32
+            else { throw SnapshotError.damaged("truncated settled deliveries") }
+            var reopened: [String: UInt64] = [:]
+            for _ in 0..<reopenedCount {
+                guard let id = SnapshotFields.string(&r), let outline = r.u64() else { throw SnapshotError.damaged("truncated reopened deliveries") }
+                reopened[id] = outline
+            }
+            guard let healthBytes = SnapshotFields.bytes(&r) else { throw SnapshotError.damaged("truncated subscribers") }
+            var subscribers: [String: SubscriberHealth] = [:]
+            var h = WireReader(healthBytes, truncated: SnapshotError.damaged("truncated subscribers"))
+            let subscriberCount = try h.u64()
+            for _ in 0..<subscriberCount { subscribers[try h.string()] = try SubscriberHealth.decode(&h) }
+            guard h.isAtEnd else { throw SnapshotError.damaged("bytes after the subscribers") }
             guard r.isAtEnd else { throw SnapshotError.damaged("bytes after the last table") }
             let indexes = { (words: [UInt64]) in words.map { Int(Int64(bitPattern: $0)) } }
             guard seen.count % 3 == 0,
@@ -100,7 +125,8 @@ struct StateSnapshot: Sendable, Equatable {
             else { throw SnapshotError.damaged("tables of the wrong shape") }
             return StateSnapshot(digestKey: DigestKey(k0: k0, k1: k1), lastOffset: lastOffset, lastRecordChecksum: UInt32(truncatingIfNeeded: checksum),
                                  eventsApplied: Int(applied), acceptedBySource: accepted, unrouted: unrouted,
-                                 seen: seen, history: history, jobs: jobs, settled: settled, workRecords: work, retentionFloor: retentionFloor,
+                                 seen: seen, history: history, jobs: jobs, settled: settled,
+                                 settledDeliveries: settledDeliveries, reopenedDeliveries: reopened, subscribers: subscribers, workRecords: work, retentionFloor: retentionFloor,
                                  dedupeFloor: dedupeFloor, retiredJobs: retired)
         }
     }

@@ -1,0 +1,153 @@
+@testable import Gateway
+import Notify
+import Routing
+import XCTest
+
+/// Delivered deliveries leave `GatewayState.deliveries` for a digest and an outline: these
+/// check that planning stays idempotent, a redelivery opens one again exactly, counts stay
+/// totals, and a snapshot carries all of it.
+final class SettledDeliveriesTests: XCTestCase {
+    private func notification(_ n: Int, event: String) -> Notify.Notification {
+        Notify.Notification(id: "ntf_\(n)", type: "event.received", timestamp: 1000 + Int64(n),
+                            data: .object(["source": .string("s"), "event_id": .string(event)]))
+    }
+
+    private struct Fold {
+        var state = GatewayState()
+        var offset: UInt64 = 0
+        var received: [UInt64] = [], planned: [UInt64] = []
+        mutating func apply(_ event: LogEvent) {
+            if case .received = event { received.append(offset) }
+            if case .delivery(.planned) = event { planned.append(offset) }
+            state.apply(event, at: offset)
+            offset += 100
+        }
+        mutating func delivery(_ e: DeliveryEvent) { apply(.delivery(e)) }
+    }
+
+    /// Ten events, each delivered to "ops" (the third after a failed attempt), one dead.
+    private func folded() -> Fold {
+        var f = Fold()
+        for n in 0..<10 {
+            f.apply(.received(ReceivedEvent(source: "s", eventID: "e\(n)", eventType: "t", receivedAt: 1, signedAt: nil, contentType: nil, body: [])))
+            let id = "ntf_\(n).ops"
+            f.delivery(.planned(deliveryID: id, subscriberID: "ops", notification: notification(n, event: "e\(n)"), at: 1000 + Int64(n)))
+            f.delivery(.attemptStarted(deliveryID: id, attempt: 1, at: 2000))
+            if n == 3 {
+                f.delivery(.attemptFinished(deliveryID: id, attempt: 1, at: 2001, status: 503, latencyMs: 1, outcome: .retrying(error: "503", nextAt: 2100)))
+                f.delivery(.attemptStarted(deliveryID: id, attempt: 2, at: 2100))
+            }
+            let outcome: DeliveryOutcome = n == 9 ? .dead(error: "gave up") : .delivered
+            f.delivery(.attemptFinished(deliveryID: id, attempt: n == 3 ? 2 : 1, at: 2200, status: 200, latencyMs: 1, outcome: outcome))
+        }
+        return f
+    }
+
+    func testDeliveredDeliveriesAreSettledAndPlanningStaysIdempotent() throws {
+        var f = folded()
+        XCTAssertEqual(f.state.deliveries.deliveries.keys.sorted(), ["ntf_9.ops"], "only the dead one is held whole")
+        XCTAssertEqual(f.state.knownDeliveries, 10)
+        XCTAssertEqual(f.state.deliveries.subscribers["ops"]?.counts.delivered, 9)
+        XCTAssertEqual(f.state.settledDelivery("ntf_3.ops")?.attempts, 2)
+        XCTAssertEqual(f.state.settledDelivery("ntf_3.ops")?.planned, f.planned[3], "the offset of its planned record")
+        XCTAssertEqual(f.state.workRecords.count, 3, "only the dead delivery's records are re-read at start")
+        // The same plan again (a notification published twice) is still one delivery.
+        f.delivery(.planned(deliveryID: "ntf_3.ops", subscriberID: "ops", notification: notification(3, event: "e3"), at: 5000))
+        f.delivery(.attemptStarted(deliveryID: "ntf_3.ops", attempt: 3, at: 5001))
+        XCTAssertNil(f.state.deliveries.deliveries["ntf_3.ops"])
+        XCTAssertEqual(f.state.deliveries.subscribers["ops"]?.counts.delivered, 9)
+        // A redelivery written before notifications travelled with it cannot open one.
+        f.delivery(.redeliveryRequested(deliveryID: "ntf_4.ops", at: 6000, notification: nil))
+        XCTAssertNil(f.state.deliveries.deliveries["ntf_4.ops"])
+    }
+
+    func testARedeliveryOpensASettledDeliveryAsItStood() throws {
+        var f = folded()
+        let history = f.state.historyOffsets(received: f.received[3]).count
+        XCTAssertEqual(history, 6)
+        f.delivery(.redeliveryRequested(deliveryID: "ntf_3.ops", at: 7000, notification: notification(3, event: "e3")))
+        let record = try XCTUnwrap(f.state.deliveries.deliveries["ntf_3.ops"])
+        XCTAssertEqual(record.status, .pending)
+        XCTAssertEqual(record.attempts, 2, "attempt numbers keep counting")
+        XCTAssertEqual(record.nextAttemptAt, 7000)
+        XCTAssertEqual(f.state.deliveries.subscribers["ops"]?.counts.delivered, 8)
+        XCTAssertEqual(f.state.deliveries.subscribers["ops"]?.counts.pending, 1)
+        XCTAssertEqual(f.state.historyOffsets(received: f.received[3]).count, history + 1, "the redelivery joins its event's history")
+        XCTAssertEqual(f.state.knownDeliveries, 10)
+
+        // A snapshot taken now, restored, and the same records after it: the same state.
+        let snapshot = try XCTUnwrap(f.state.snapshot(lastRecordChecksum: 1))
+        XCTAssertEqual(try StateSnapshot.decode(snapshot.encoded()), snapshot)
+        var restored = GatewayState(snapshot: snapshot)
+        // What `StateRecovery` does: re-read the listed records, then the subscribers' standing.
+        var byOffset: [UInt64: LogEvent] = [:]
+        var replay = folded()
+        replay.delivery(.redeliveryRequested(deliveryID: "ntf_3.ops", at: 7000, notification: notification(3, event: "e3")))
+        XCTAssertEqual(replay.state.workRecords, f.state.workRecords)
+        for (offset, event) in allEvents(upTo: f.offset) { byOffset[offset] = event }
+        for offset in snapshot.workRecords { restored.reapplyWork(try XCTUnwrap(byOffset[offset]), at: offset) }
+        restored.restoreSubscribers(snapshot.subscribers)
+        XCTAssertEqual(restored.deliveries, f.state.deliveries)
+        XCTAssertEqual(restored.knownDeliveries, f.state.knownDeliveries)
+        XCTAssertEqual(restored.workRecords, f.state.workRecords)
+
+        // Delivered again, it settles again, keeping its new attempt count.
+        f.delivery(.attemptStarted(deliveryID: "ntf_3.ops", attempt: 3, at: 7001))
+        f.delivery(.attemptFinished(deliveryID: "ntf_3.ops", attempt: 3, at: 7002, status: 200, latencyMs: 1, outcome: .delivered))
+        XCTAssertNil(f.state.deliveries.deliveries["ntf_3.ops"])
+        XCTAssertEqual(f.state.settledDelivery("ntf_3.ops")?.attempts, 3)
+        XCTAssertEqual(f.state.deliveries.subscribers["ops"]?.counts.delivered, 9)
+        XCTAssertTrue(f.state.reopenedDeliveries.isEmpty)
+    }
+
+    /// The events `folded()` plus the redelivery applied, by offset, rebuilt the same way.
+    private func allEvents(upTo end: UInt64) -> [(UInt64, LogEvent)] {
+        var events: [(UInt64, LogEvent)] = []
+        var offset: UInt64 = 0
+        func add(_ e: LogEvent) { events.append((offset, e)); offset += 100 }
+        for n in 0..<10 {
+            add(.received(ReceivedEvent(source: "s", eventID: "e\(n)", eventType: "t", receivedAt: 1, signedAt: nil, contentType: nil, body: [])))
+            let id = "ntf_\(n).ops"
+            add(.delivery(.planned(deliveryID: id, subscriberID: "ops", notification: notification(n, event: "e\(n)"), at: 1000 + Int64(n))))
+            add(.delivery(.attemptStarted(deliveryID: id, attempt: 1, at: 2000)))
+            if n == 3 {
+                add(.delivery(.attemptFinished(deliveryID: id, attempt: 1, at: 2001, status: 503, latencyMs: 1, outcome: .retrying(error: "503", nextAt: 2100))))
+                add(.delivery(.attemptStarted(deliveryID: id, attempt: 2, at: 2100)))
+            }
+            let outcome: DeliveryOutcome = n == 9 ? .dead(error: "gave up") : .delivered
+            add(.delivery(.attemptFinished(deliveryID: id, attempt: n == 3 ? 2 : 1, at: 2200, status: 200, latencyMs: 1, outcome: outcome)))
+        }
+        add(.delivery(.redeliveryRequested(deliveryID: "ntf_3.ops", at: 7000, notification: notification(3, event: "e3"))))
+        XCTAssertEqual(offset, end)
+        return events
+    }
+
+    func testRetentionForgetsSettledDeliveriesPlannedBeforeTheMark() {
+        var f = folded()
+        let standing = f.state.deliveries.subscribers
+        f.apply(.retained(RetentionMark(before: f.planned[5], dedupeFloor: 0, at: 60, subscribers: standing)))
+        XCTAssertNil(f.state.settledDelivery("ntf_4.ops"))
+        XCTAssertNotNil(f.state.settledDelivery("ntf_5.ops"))
+        XCTAssertEqual(f.state.knownDeliveries, 5)
+        XCTAssertEqual(f.state.deliveries.subscribers, standing, "totals are kept")
+    }
+
+    func testDigestIndexRemovalKeepsEveryOtherKeyFindable() {
+        var index = DigestIndex()
+        var expected: [KeyDigest: UInt64] = [:]
+        var rng = SystemRandomNumberGenerator()
+        // Few high bits so probe runs are long and removals shift entries back across them.
+        for n in 0..<3000 {
+            let digest = KeyDigest(high: UInt64.random(in: 0..<512, using: &rng), low: UInt64(n) << 1 | 1)
+            index.insert(digest, UInt64(n))
+            expected[digest] = UInt64(n)
+        }
+        for (digest, _) in expected.shuffled().prefix(1500) {
+            XCTAssertEqual(index.remove(digest), expected[digest])
+            expected[digest] = nil
+        }
+        XCTAssertNil(index.remove(KeyDigest(high: 7, low: 1 << 40 | 1)))
+        XCTAssertEqual(index.count, expected.count)
+        for (digest, value) in expected { XCTAssertEqual(index[digest], value) }
+    }
+}
