@@ -26,7 +26,8 @@ public final class FileLog: LogStore {
     public static func open(directory: String, options: FileLogOptions = .init()) throws(LogError) -> FileLog {
         options.validate()
         let recovered = try LogRecovery.open(directory: directory, options: options)
-        let core = LogCore(directory: directory, options: options, segments: recovered.segments, index: recovered.index)
+        let core = LogCore(directory: directory, options: options, segments: recovered.segments, index: recovered.index,
+                           mappings: recovered.mappings)
         let writer = LogWriter(directory: directory, options: options, recovered: recovered)
         do {
             let thread = try WriterThread.start {
@@ -40,6 +41,12 @@ public final class FileLog: LogStore {
             throw error
         }
         return FileLog(core: core, recovery: recovered.report)
+    }
+
+    /// Unmaps the segments recovery read at open (the fold after it reads them in place);
+    /// call once that fold is done.
+    public func releaseRecoveryMappings() {
+        core.releaseRecoveryMappings()
     }
 
     public func append(_ payloads: [[UInt8]], completion: @escaping @Sendable (Result<[UInt64], LogError>) -> Void) {

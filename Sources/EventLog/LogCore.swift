@@ -15,10 +15,19 @@ final class LogCore: Sendable {
     /// while joining makes concurrent closers wait for the same exit.
     let joinable = Mutex<pthread_t?>(nil)
 
-    init(directory: String, options: FileLogOptions, segments: [SegmentInfo], index: SparseIndex) {
+    /// Recovery's mappings of the segments, by base offset, until the start's fold is done.
+    private let recoveryMappings: Mutex<[UInt64: SegmentMapping]>
+
+    init(directory: String, options: FileLogOptions, segments: [SegmentInfo], index: SparseIndex,
+         mappings: [UInt64: SegmentMapping] = [:]) {
         self.directory = directory
         self.options = options
         self.state = Mutex(LogState(segments: segments, index: index))
+        recoveryMappings = Mutex(mappings)
+    }
+
+    func releaseRecoveryMappings() {
+        recoveryMappings.withLock { $0 = [:] }
     }
 
     // MARK: appenders
@@ -100,10 +109,14 @@ final class LogCore: Sendable {
 
     func readBorrowed(from offset: UInt64, verify: Bool, _ visit: (UInt64, UnsafeRawBufferPointer) throws -> Bool) throws {
         let plan = state.withLock { $0.plan(from: offset) }
+        // Only a pass right behind recovery's check reads its mappings: those pages were just
+        // read, and the records in them were just verified.
+        let mappings = verify ? [:] : recoveryMappings.withLock { $0 }
         var reader = SegmentReader(directory: directory)
         var start = plan.start
         for segment in plan.segments {
-            guard try reader.visitBorrowed(segment, startingAt: start, from: offset, verify: verify, visit) else { return }
+            guard try reader.visitBorrowed(segment, startingAt: start, from: offset, verify: verify,
+                                           mapped: mappings[segment.base]?.bytes, visit) else { return }
             start = segment.end
         }
     }

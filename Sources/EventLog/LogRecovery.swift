@@ -30,6 +30,7 @@ enum LogRecovery {
 
         var index = SparseIndex()
         var segments: [SegmentInfo] = []
+        var mappings: [UInt64: SegmentMapping] = [:]
         var records = 0
         var cut: (bytes: Int, offset: UInt64, reason: String)?
 
@@ -41,6 +42,7 @@ enum LogRecovery {
             do { size = try FileIO.size(fd) } catch { FileIO.close(fd); throw error }
             FileIO.close(fd)
             let mapping = try SegmentMapping(path: path, length: size)
+            mappings[entry.base] = mapping
             try { () throws(LogError) in
                 let raw = mapping.bytes
                 func corrupt(_ position: Int, _ offset: UInt64, _ reason: String) -> LogError {
@@ -99,6 +101,6 @@ enum LogRecovery {
             reason: cut?.reason,
             removedFiles: listing.temporaries
         )
-        return RecoveredLog(report: report, segments: segments, index: index, activeFd: activeFd, lockFd: lockFd)
+        return RecoveredLog(report: report, segments: segments, index: index, activeFd: activeFd, lockFd: lockFd, mappings: mappings)
     }
 }

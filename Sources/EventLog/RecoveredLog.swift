@@ -7,4 +7,7 @@ struct RecoveredLog: Sendable {
     let activeFd: Int32
     /// Held for as long as the log is open.
     let lockFd: Int32
+    /// The segments as recovery mapped and read them, by base offset: the fold right after
+    /// open reads these pages in place instead of copying them again.
+    let mappings: [UInt64: SegmentMapping]
 }

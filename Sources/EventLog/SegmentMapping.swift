@@ -4,7 +4,7 @@ import Glibc
 /// restart's fold) read the page cache in place instead of copying a gigabyte through
 /// `read`. Only durable bytes are mapped, and segments are cut short only while no reader
 /// exists (recovery, offline truncation), so a mapped page never vanishes under a reader.
-final class SegmentMapping {
+final class SegmentMapping: @unchecked Sendable {  // read-only pages, never written after init
     let bytes: UnsafeRawBufferPointer
 
     init(path: String, length: Int) throws(LogError) {

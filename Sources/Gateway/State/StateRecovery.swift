@@ -15,6 +15,8 @@ enum StateRecovery {
     /// `prefetched` is the newest snapshot, read while the log was opening (see `SnapshotPrefetch`).
     static func recover(_ log: FileLog, snapshots: SnapshotStore?, prefetched: SnapshotPrefetch? = nil, logger: Logger,
                         progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
+        // Recovery's mappings serve the fold below; a running server must not keep them.
+        defer { log.releaseRecoveryMappings() }
         for (offset, path) in snapshots?.files() ?? [] {
             do {
                 let snapshot = try prefetched?.snapshot(at: path) ?? snapshots!.read(path)
@@ -40,6 +42,7 @@ enum StateRecovery {
         state.reserve(events: total / 2)
         var folder = StateFolder(state)
         _ = try FoldPipeline.fold(log, from: 0, into: &folder) { progress?($0, total) }
+        log.releaseRecoveryMappings()
         return folder.finish()
     }
 
