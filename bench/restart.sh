@@ -7,7 +7,8 @@
 #   3. stops it with SIGTERM (a clean stop writes a snapshot), starts it again: time to ready.
 # With SHAPE `jobs`, every webhook also did work: two jobs, each with its attempt started and
 # finished (six records per webhook), the shape of a log where events drive actions.
-# Usage: bench/restart.sh [events] [jobs]   (default 1,000,000 webhooks only)
+# With SHAPE `notify`, every webhook was delivered once to a subscriber instead.
+# Usage: bench/restart.sh [events] [jobs|notify]   (default 1,000,000 webhooks only)
 source "$(dirname "$0")/lib.sh"
 EVENTS=${1:-1000000}
 SHAPE=${2:-}
@@ -90,4 +91,4 @@ grep -o 'state rebuilt.*' "$WORK/start2.log" | head -1
 kill -TERM "$PID"; while kill -0 "$PID" 2>/dev/null; do sleep 0.05; done
 
 echo
-printf 'restart to ready, %d events%s: whole-log fold %.2f s, from snapshot %.2f s  (target <= 1 s)\n' "$EVENTS" "${SHAPE:+ with jobs}" "$FIRST" "$SECOND"
+printf 'restart to ready, %d events%s: whole-log fold %.2f s, from snapshot %.2f s  (target <= 1 s)\n' "$EVENTS" "${SHAPE:+ (shape: $SHAPE)}" "$FIRST" "$SECOND"

@@ -42,7 +42,7 @@ public struct GatewayState: Sendable {
     private var deliveryPlanned: [String: UInt64] = [:]
     /// Each unsettled delivery's records (plan, attempts, redeliveries): what a start from a
     /// snapshot re-reads to rebuild `deliveries`.
-    private var deliveryRecords: [String: [UInt64]] = [:]
+    private(set) var deliveryRecords: [String: [UInt64]] = [:]
     /// Delivered deliveries, settled: digest of the id → outline (`DeliveryOutline`). The
     /// notification stays in the log, at the outline's `planned` offset.
     private(set) var settledDeliveries = DigestIndex()
@@ -309,25 +309,6 @@ public struct GatewayState: Sendable {
         reopenedDeliveries.removeValue(forKey: id)
     }
 
-    /// Deliveries the fold knows: held whole, or settled when delivered.
-    public var knownDeliveries: Int { deliveries.deliveries.count + settledDeliveries.count }
-
-    /// The records a start from a snapshot re-reads: those of deliveries not settled, in log order.
-    var workRecords: [UInt64] { deliveryRecords.values.flatMap { $0 }.sorted() }
-
-    /// A settled delivery's outline: where its plan is in the log and how many attempts it took.
-    func settledDelivery(_ id: String) -> DeliveryOutline? {
-        settledDeliveries[KeyDigest.of(deliveryID: id, key: digestKey)].map(DeliveryOutline.init)
-    }
-
-    /// Every settled delivery's outline (for the redelivery verbs' searches).
-    func settledDeliveryOutlines() -> [DeliveryOutline] {
-        var all: [DeliveryOutline] = []
-        all.reserveCapacity(settledDeliveries.count)
-        settledDeliveries.forEach { _, _, word in all.append(DeliveryOutline(word)) }
-        return all
-    }
-
     /// Subscribers' standing as a snapshot stored it, set after its deliveries were re-read
     /// (re-reading them moves counts the snapshot already holds).
     mutating func restoreSubscribers(_ health: [String: SubscriberHealth]) {
@@ -403,56 +384,5 @@ public struct GatewayState: Sendable {
     /// The event a job belongs to, whether held whole or settled.
     private func eventOffset(ofJob id: String) -> UInt64? {
         jobs[id]?.eventOffset ?? settled.find(id)?.eventOffset
-    }
-
-    // MARK: - Jobs as the operator sees them
-
-    /// Where job `id` stands, whether held whole or settled.
-    public func jobSummary(_ id: String) -> JobSummary? {
-        jobs[id].map(JobSummary.init) ?? settled.summary(of: id)
-    }
-
-    /// The actions of job `id`, whether held whole or settled.
-    public func jobActions(_ id: String) -> [ActionTemplate]? {
-        jobs[id]?.plan.actions ?? settled.find(id)?.shape.actions
-    }
-
-    /// Every job the fold knows, held whole or settled, in id order. A walk over all of
-    /// them: for the offline replay and tests, not for a request path.
-    public func allJobSummaries() -> [JobSummary] {
-        var all = jobs.values.map(JobSummary.init)
-        settled.forEach { id, offset, shape in
-            let id = id()
-            all.append(JobSummary(settled: id, shape: shape, eventOffset: offset, lastError: settled.failures[id]?.error))
-        }
-        return all.sorted { $0.id < $1.id }
-    }
-
-    /// Jobs that succeeded (retention's retired ones not included).
-    public var settledJobCount: Int { settled.count }
-
-    /// Jobs that succeeded, per API (that of their last action), retention's retired ones
-    /// not included.
-    public var succeededJobsByAPI: [String: Int] { settled.countByAPI }
-
-    /// The last error of each API among succeeded jobs that failed an attempt first: as
-    /// (error, unix ms), the newest per API.
-    public var settledLastErrors: [String: (error: String, at: Int64)] {
-        var newest: [String: (error: String, at: Int64)] = [:]
-        for (id, failure) in settled.failures {
-            guard let api = settled.find(id)?.shape.api else { continue }
-            if failure.at >= (newest[api]?.at ?? .min) { newest[api] = (failure.error, failure.at) }
-        }
-        return newest
-    }
-
-    /// Settled jobs by event: the rules each event's succeeded jobs ran.
-    public func forEachSettledJob(_ body: (_ eventOffset: UInt64, _ rule: String) -> Void) {
-        settled.forEach { _, offset, shape in body(offset, shape.rule) }
-    }
-
-    /// Settled jobs whose ids are not router-made (remapped ones), with their events.
-    public var settledLaterJobs: [(id: String, eventOffset: UInt64)] {
-        settled.others.map { ($0.key, $0.value.eventOffset) }
     }
 }
