@@ -101,9 +101,15 @@ public final class WebhookIntake: Sendable {
         }
     }
 
+    /// `{"event_id":…,"status":…}`, the bytes `JSONValue.object(…).serialized()` gives (keys
+    /// sorted), written directly: every webhook gets one, and the tree cost more than the rest.
     static func accepted(_ id: String, duplicate: Bool) -> HTTPResponse {
-        let body = JSONValue.object(["status": .string(duplicate ? "duplicate" : "accepted"), "event_id": .string(id)])
-        return .json(.ok, body.serialized())
+        var body: [UInt8] = []
+        body.reserveCapacity(40 + id.utf8.count)
+        body.append(contentsOf: #"{"event_id":"#.utf8)
+        JSONValue.appendQuoted(id, to: &body)
+        body.append(contentsOf: (duplicate ? #","status":"duplicate"}"# : #","status":"accepted"}"#).utf8)
+        return .json(.ok, body)
     }
 
     /// The event's id (scheme header, configured body path, else the body's SHA-256) and type.
