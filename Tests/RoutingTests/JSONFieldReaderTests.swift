@@ -72,6 +72,18 @@ final class JSONFieldReaderTests: XCTestCase {
         }
     }
 
+    /// Plain runs are skipped eight bytes at a time: a special byte at any position of a long
+    /// string must still be seen.
+    func testSpecialBytesAnywhereInLongStrings() {
+        for special in ["\u{01}", "\u{1F}", "\\\"", "\\n", "\\u00e9", "\"", "\\", "é", "\u{7F}", " "] {
+            for position in 0..<40 {
+                let text = String(repeating: "a", count: position) + special + String(repeating: "b", count: 40 - position)
+                assertAgrees("{\"pad\":\"\(text)\",\"type\":\"t\"}")
+                assertAgrees("{\"type\":\"\(text)\"}")
+            }
+        }
+    }
+
     /// Random mutations of a realistic body: whatever bytes come out, both readers agree.
     func testAgreesOnMutatedBodies() {
         let base = Array(#"{"type":"client.created","id":"evt_1","data":{"object":{"id":"o\u00e9","n":[1,2.5,-3e2,true,null]}},"items":[{"id":"a"},{"id":"b"}]}"#.utf8)
