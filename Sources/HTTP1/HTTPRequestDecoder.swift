@@ -168,6 +168,7 @@ public struct HTTPRequestDecoder {
 
     private func parseHead(from: Int, to end: Int) throws(HTTPFramingError) -> Head {
         var lines: [Range<Int>] = []
+        lines.reserveCapacity(16)  // one allocation for a typical head instead of growing four times
         var lineStart = from
         var i = from
         while i < end {
@@ -198,6 +199,7 @@ public struct HTTPRequestDecoder {
 
     private func parseRequestLine(_ line: Range<Int>) throws(HTTPFramingError) -> (String, String, Int) {
         var parts: [Range<Int>] = []
+        parts.reserveCapacity(3)
         var s = line.lowerBound
         for i in line where buffer[i] == 0x20 {
             parts.append(s..<i)

@@ -17,7 +17,14 @@ struct StandardWebhooksFormat {
     }
 
     static func content(id: String, timestamp: String, body: [UInt8]) -> [[UInt8]] {
-        [Array("\(id).\(timestamp).".utf8), body]
+        // `"\(id).\(timestamp)."` as bytes, without building the string first.
+        var prefix: [UInt8] = []
+        prefix.reserveCapacity(id.utf8.count + timestamp.utf8.count + 2)
+        prefix.append(contentsOf: id.utf8)
+        prefix.append(UInt8(ascii: "."))
+        prefix.append(contentsOf: timestamp.utf8)
+        prefix.append(UInt8(ascii: "."))
+        return [prefix, body]
     }
 
     static func signatureEntry(tag: [UInt8]) -> String {
