@@ -5,3 +5,13 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 #include <openssl/rand.h>
+
+// SHA-256 on a caller-owned state. OpenSSL 3 marks these deprecated in favour of EVP, but
+// an EVP digest or MAC context costs a dozen allocations per use; HMACSHA256Key copies a
+// prepared state instead (see there). The wrappers keep the deprecation out of Swift.
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wdeprecated-declarations"
+static inline int gh_sha256_init(SHA256_CTX *c) { return SHA256_Init(c); }
+static inline int gh_sha256_update(SHA256_CTX *c, const void *data, size_t len) { return SHA256_Update(c, data, len); }
+static inline int gh_sha256_final(unsigned char *md, SHA256_CTX *c) { return SHA256_Final(md, c); }
+#pragma clang diagnostic pop

@@ -25,7 +25,9 @@ public struct HTTPRequest: Sendable {
 
     /// The target without its query string.
     public var path: Substring {
-        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        // The decoder admits only visible ASCII in a target, so a byte search finds the same
+        // `?` as a Character search, at a fraction of the cost (every request asks).
+        if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
         return target[...]
     }
 

@@ -168,6 +168,7 @@ public struct HTTPRequestDecoder {
 
     private func parseHead(from: Int, to end: Int) throws(HTTPFramingError) -> Head {
         var lines: [Range<Int>] = []
+        lines.reserveCapacity(16)  // one allocation for a typical head instead of growing four times
         var lineStart = from
         var i = from
         while i < end {
@@ -198,6 +199,7 @@ public struct HTTPRequestDecoder {
 
     private func parseRequestLine(_ line: Range<Int>) throws(HTTPFramingError) -> (String, String, Int) {
         var parts: [Range<Int>] = []
+        parts.reserveCapacity(3)
         var s = line.lowerBound
         for i in line where buffer[i] == 0x20 {
             parts.append(s..<i)
@@ -214,7 +216,7 @@ public struct HTTPRequestDecoder {
             throw HTTPFramingError(.badRequest, "malformed request target")
         }
         let version = buffer[parts[2]]
-        guard version.count == 8, version.starts(with: Array("HTTP/".utf8)),
+        guard version.count == 8, version.starts(with: "HTTP/".utf8),
               version[version.startIndex + 6] == UInt8(ascii: "."),
               (0x30...0x39).contains(version[version.startIndex + 5]),
               (0x30...0x39).contains(version[version.startIndex + 7]) else {
@@ -253,19 +255,33 @@ public struct HTTPRequestDecoder {
                 throw HTTPFramingError(.badRequest, "control character in header value")
             }
         }
-        var name = [UInt8](buffer[line.lowerBound..<colon])
-        for j in name.indices where name[j] >= 0x41 && name[j] <= 0x5A { name[j] += 0x20 }
-        return (String(decoding: name, as: UTF8.self), String(decoding: buffer[vs..<ve], as: UTF8.self))
+        // Lowercased straight into the string's storage (names are tokens, so ASCII): no
+        // intermediate array, and names of up to 15 bytes need no allocation at all.
+        let name = buffer.withUnsafeBufferPointer { p in
+            String(unsafeUninitializedCapacity: colon - line.lowerBound) { out in
+                for j in 0..<(colon - line.lowerBound) {
+                    let b = p[line.lowerBound + j]
+                    out[j] = b >= 0x41 && b <= 0x5A ? b + 0x20 : b
+                }
+                return colon - line.lowerBound
+            }
+        }
+        let value = buffer.withUnsafeBufferPointer { p in
+            String(decoding: UnsafeBufferPointer(rebasing: p[vs..<ve]), as: UTF8.self)
+        }
+        return (name, value)
     }
 
     private func interpret(method: String, target: String, minor: Int, headers: HTTPHeaders) throws(HTTPFramingError) -> Head {
-        var hosts = 0, lengths: [String] = [], codings: [String] = []
+        var hosts = 0, lengthCount = 0, length = "", codings: [String] = []
         var connectionTokens: [Substring] = []
         var expect: String?
         for field in headers.fields {
             switch field.name {
             case "host": hosts += 1
-            case "content-length": lengths.append(field.value)
+            case "content-length":
+                lengthCount += 1
+                if lengthCount == 1 { length = field.value }
             case "transfer-encoding": codings.append(field.value)
             case "connection": connectionTokens += field.value.lowercased().split(separator: ",").map { $0.trimmingWhitespace() }
             case "expect": expect = field.value
@@ -277,14 +293,14 @@ public struct HTTPRequestDecoder {
 
         var framing = Framing.none
         if !codings.isEmpty {
-            if !lengths.isEmpty { throw HTTPFramingError(.badRequest, "both Content-Length and Transfer-Encoding") }
+            if lengthCount > 0 { throw HTTPFramingError(.badRequest, "both Content-Length and Transfer-Encoding") }
             if minor == 0 { throw HTTPFramingError(.badRequest, "Transfer-Encoding in an HTTP/1.0 request") }
             let list = codings.joined(separator: ",").lowercased().split(separator: ",").map { $0.trimmingWhitespace() }
             guard list == ["chunked"] else { throw HTTPFramingError(.notImplemented, "unsupported transfer coding") }
             framing = .chunked
-        } else if !lengths.isEmpty {
-            if lengths.count > 1 { throw HTTPFramingError(.badRequest, "duplicate Content-Length") }
-            let text = lengths[0]
+        } else if lengthCount > 0 {
+            if lengthCount > 1 { throw HTTPFramingError(.badRequest, "duplicate Content-Length") }
+            let text = length
             guard !text.isEmpty, text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let n = Int(text) else {
                 throw HTTPFramingError(.badRequest, "malformed Content-Length")
             }

@@ -20,23 +20,54 @@ public struct HTTPResponse: Sendable {
     }
 
     public static func json(_ status: HTTPStatus, _ body: [UInt8], headers: [(String, String)] = []) -> HTTPResponse {
-        HTTPResponse(status, headers: [("Content-Type", "application/json")] + headers, body: body)
+        guard headers.isEmpty else { return HTTPResponse(status, headers: [("Content-Type", "application/json")] + headers, body: body) }
+        var response = HTTPResponse(status, body: body)
+        response.headers = jsonHeaders
+        return response
     }
+
+    /// Built once: most answers (every accepted webhook) carry only this header.
+    private static let jsonHeaders = HTTPHeaders([("Content-Type", "application/json")])
 
     /// Appends the wire form to `out`. The server decides Connection and Date; a HEAD
     /// answer keeps Content-Length but drops the body.
     func encode(into out: inout [UInt8], date: String, close: Bool, omitBody: Bool) {
-        out.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reason)\r\n".utf8)
-        out.append(contentsOf: "Date: \(date)\r\n".utf8)
+        // Appended piece by piece: string interpolation allocated three strings per answer.
+        out.append(contentsOf: "HTTP/1.1 ".utf8)
+        Self.appendDecimal(status.code, to: &out)
+        out.append(0x20)
+        out.append(contentsOf: status.reason.utf8)
+        out.append(contentsOf: "\r\nDate: ".utf8)
+        out.append(contentsOf: date.utf8)
+        out.append(contentsOf: "\r\n".utf8)
         for field in headers.fields where field.name != "content-length" && field.name != "connection" {
             out.append(contentsOf: field.name.utf8)
             out.append(contentsOf: ": ".utf8)
             out.append(contentsOf: field.value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
-        out.append(contentsOf: "Content-Length: \(body.count)\r\n".utf8)
+        out.append(contentsOf: "Content-Length: ".utf8)
+        Self.appendDecimal(body.count, to: &out)
+        out.append(contentsOf: "\r\n".utf8)
         if close { out.append(contentsOf: "Connection: close\r\n".utf8) }
         out.append(contentsOf: "\r\n".utf8)
         if !omitBody { out.append(contentsOf: body) }
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        precondition(value >= 0)
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = value
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[19 - count] = UInt8(truncatingIfNeeded: 0x30 + n % 10)
+                n /= 10
+                count += 1
+            } while n > 0
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 }

@@ -22,18 +22,18 @@ struct JSONParser {
         }
     }
 
-    private let p: UnsafeBufferPointer<UInt8>
-    private var i = 0
+    let p: UnsafeBufferPointer<UInt8>
+    var i = 0
 
-    private init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
+    init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
 
-    private func fail(_ message: String) -> Failure { Failure(offset: i, message: message) }
+    func fail(_ message: String) -> Failure { Failure(offset: i, message: message) }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while i < p.count, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
     }
 
-    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
+    mutating func value(depth: Int) throws(Failure) -> JSONValue {
         guard depth < Self.maxDepth else { throw fail("nesting deeper than \(Self.maxDepth)") }
         guard i < p.count else { throw fail("unexpected end of input") }
         switch p[i] {
@@ -47,7 +47,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws(Failure) {
+    mutating func literal(_ word: StaticString) throws(Failure) {
         let n = word.utf8CodeUnitCount
         guard p.count - i >= n else { throw fail("unexpected end of input") }
         for k in 0..<n where p[i + k] != word.utf8Start[k] { throw fail("invalid literal") }
@@ -92,7 +92,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func string() throws(Failure) -> String {
+    mutating func string() throws(Failure) -> String {
         i += 1
         let start = i
         // Fast path: no escapes.
@@ -143,7 +143,7 @@ struct JSONParser {
         throw fail("unterminated string")
     }
 
-    private mutating func hex4() throws(Failure) -> UInt32 {
+    mutating func hex4() throws(Failure) -> UInt32 {
         guard p.count - i >= 4 else { throw fail("short \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {
@@ -161,7 +161,7 @@ struct JSONParser {
         return v
     }
 
-    private mutating func number() throws(Failure) -> JSONValue {
+    mutating func number() throws(Failure) -> JSONValue {
         let start = i
         if i < p.count && p[i] == UInt8(ascii: "-") { i += 1 }
         guard i < p.count, p[i] >= 0x30 && p[i] <= 0x39 else { throw fail("invalid value") }

@@ -45,6 +45,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
         JSONWriter.write(self, pretty: pretty)
     }
 
+    /// Appends `text` as a JSON string literal, escaped as `serialized` escapes strings: for
+    /// answers built for every request without a `JSONValue` tree.
+    public static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        JSONWriter.appendQuoted(text, to: &out)
+    }
+
     /// Follows a dotted path (`data.object.email`, `items.0.id`); nil where it leads nowhere.
     public subscript(path path: String) -> JSONValue? {
         var current = self

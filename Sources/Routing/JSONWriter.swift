@@ -51,6 +51,10 @@ struct JSONWriter {
     }
 
     private mutating func string(_ s: String) {
+        Self.appendQuoted(s, to: &out)
+    }
+
+    static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {

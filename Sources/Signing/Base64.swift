@@ -33,7 +33,13 @@ public enum Base64 {
     }
 
     static func decode<Text: Collection>(_ text: Text) -> [UInt8]? where Text.Element == UInt8 {
-        let characters = Array(text)
+        // A header's bytes are read in place; copying them into an array first cost as much
+        // as the decoding.
+        if let decoded = text.withContiguousStorageIfAvailable({ decode(characters: $0) }) { return decoded }
+        return Array(text).withUnsafeBufferPointer { decode(characters: $0) }
+    }
+
+    private static func decode(characters: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard characters.count % 4 == 0 else { return nil }
         var bytes = [UInt8]()
         bytes.reserveCapacity(characters.count / 4 * 3)

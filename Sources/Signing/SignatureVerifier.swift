@@ -5,6 +5,8 @@ public struct SignatureVerifier: Sendable {
     /// direction: old deliveries are replays, far-future ones pre-signed replays.
     public let tolerance: Int64
     let keys: [[UInt8]]
+    /// `keys` made ready once, so each delivery's HMACs start from a copied state.
+    let prepared: [HMACSHA256Key]
 
     /// Several keys let a secret be rotated without dropping deliveries: any key
     /// matching any signature is enough. Empty keys are dropped, because anyone can
@@ -12,6 +14,7 @@ public struct SignatureVerifier: Sendable {
     public init(scheme: SignatureScheme, keys: [[UInt8]], tolerance: Int64 = 300) {
         self.scheme = scheme
         self.keys = keys.filter { !$0.isEmpty }
+        prepared = self.keys.map(HMACSHA256Key.init)
         self.tolerance = max(0, tolerance)
     }
 
@@ -60,8 +63,8 @@ public struct SignatureVerifier: Sendable {
     }
 
     private func matches(_ claim: SignedClaim) -> Bool {
-        for key in keys {
-            let expected = HMACSHA256.authenticate(parts: claim.content, key: key)
+        for key in prepared {
+            let expected = key.authenticate(parts: claim.content)
             for candidate in claim.signatures where ConstantTime.equals(expected, candidate) {
                 return true
             }

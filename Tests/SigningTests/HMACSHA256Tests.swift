@@ -49,6 +49,23 @@ final class HMACSHA256Tests: XCTestCase {
         }
     }
 
+    func testPreparedKeyMatchesRFC4231WhateverTheSplit() {
+        for vector in Self.vectors {
+            let key = HMACSHA256Key(vector.key)
+            for cut in [0, 1, vector.data.count / 2, vector.data.count] {
+                let parts = [Array(vector.data[..<cut]), [], Array(vector.data[cut...])]
+                XCTAssertEqual(Hex.encode(key.authenticate(parts: parts)), vector.expected, "\(vector.name) cut at \(cut)")
+            }
+            // Reusing the prepared key must not carry state from one tag to the next.
+            XCTAssertEqual(Hex.encode(key.authenticate(parts: [vector.data])), vector.expected, "\(vector.name) again")
+        }
+        for length in [0, 1, 32, 63, 64, 65, 200] {
+            let raw = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 1) }
+            let message = Array("message".utf8)
+            XCTAssertEqual(HMACSHA256Key(raw).authenticate(parts: [message]), HMACSHA256.authenticate(message, key: raw), "key of \(length) bytes")
+        }
+    }
+
     func testEmptyKeyAndMessageAgreeAcrossBothForms() {
         // Empty arrays may have no storage; both paths must still give HMAC(empty, empty).
         let expected = "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad"

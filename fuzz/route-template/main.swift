@@ -1,7 +1,8 @@
 // libFuzzer target: route files, conditions and templates (Sources/Routing).
 //
 // The input is used whole, four ways:
-//   - as JSON: `JSONValue.parse`; a parsed value must serialise and parse back equivalent;
+//   - as JSON: `JSONValue.parse`; a parsed value must serialise and parse back equivalent, and
+//     `JSONFieldReader` must accept exactly the same inputs and read the same fields;
 //   - as a route file: `RouteRules.parse(source:text:)` and `RouteChecker.check`; a file that
 //     loads must be JSON to `JSONValue.parse` and load the same from its parsed document (the
 //     two JSON parsers agree), its rules must survive the job-plan
@@ -94,6 +95,9 @@ private func checkPlanRoundTrip(_ rules: RouteRules) {
     }
 }
 
+/// The paths the gateway reads from bodies by default, and some that nest, index and repeat.
+private let fieldReader = JSONFieldReader(paths: ["type", "event_type", "id", "data.object.email", "0.a.1", "", "a.b", "kind"])
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -112,6 +116,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = parsed[path: "data.object.email"]
         _ = parsed[path: "0.a.1"]
         exercise(fixedRules, eventType: parsed[path: "event_type"]?.scalarText ?? parsed[path: "kind"]?.scalarText, body: parsed)
+    }
+
+    // The intake's field reader: the same refusals and the same texts as parse + [path:].
+    let read = try? fieldReader.scalarTexts(in: bytes)
+    require((read == nil) == (parsed == nil), "JSONFieldReader and JSONValue.parse disagree on accepting the input")
+    if let read, let parsed {
+        require(read == fieldReader.paths.map { parsed[path: $0]?.scalarText }, "JSONFieldReader texts differ: \(read)")
     }
 
     // Route file.

@@ -11,6 +11,9 @@ public struct Source: Sendable {
     public let idPath: String?
     public let typePath: String?
     public let typeHeader: String?
+    /// `idPath` then `typePath`, those that are set: read from each body in one pass that
+    /// builds nothing else.
+    let bodyFields: JSONFieldReader
     public let rules: RouteRules
     /// Where the secret came from, for the start-up log (never the value).
     public let secretOrigin: String

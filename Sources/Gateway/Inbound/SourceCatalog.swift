@@ -80,6 +80,7 @@ public struct SourceCatalog: Sendable {
         return Source(name: name, file: path, scheme: scheme,
                       verifier: SignatureVerifier(scheme: scheme, keys: keys, tolerance: route.verify.toleranceSeconds ?? 300),
                       idPath: idPath, typePath: typePath, typeHeader: typeHeader?.lowercased(),
+                      bodyFields: JSONFieldReader(paths: [idPath, typePath].compactMap { $0 }),
                       rules: rules, secretOrigin: origins.joined(separator: ", "), signingKey: keys[0])
     }
 }

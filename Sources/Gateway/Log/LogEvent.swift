@@ -24,7 +24,11 @@ public enum LogEvent: Sendable, Equatable {
     }
 
     public func encoded() -> [UInt8] {
-        var w = WireWriter(capacity: 256)
+        // A received event is mostly its body: reserving for it up front saves growing the
+        // buffer three or four times (with a copy each) for every webhook.
+        var capacity = 256
+        if case .received(let e) = self { capacity += e.body.count }
+        var w = WireWriter(capacity: capacity)
         switch self {
         case .received(let e):
             w.u8(Kind.received.rawValue); w.u8(1)

@@ -1,5 +1,6 @@
 import EventLog
 import Synchronization
+import Wire
 
 /// Follows the log behind the fold, off the request path, and keeps what the operator
 /// endpoints need that the fold does not: finished attempts counted by API and outcome
@@ -54,20 +55,20 @@ final class LogTail: Sendable {
             var retainedFrom: UInt64?
             var next = p.next
             do {
-                try store.log.read(from: p.next) { record in
-                    guard record.offset <= folded else { return false }
-                    next = record.offset + 1
-                    switch record.payload.first {
+                // Payloads are lent, not copied: nearly every record is a `received` one (a
+                // kilobyte of body) of which only the time is needed.
+                try store.log.readBorrowed(from: p.next) { offset, payload in
+                    guard offset <= folded else { return false }
+                    next = offset + 1
+                    switch payload.first {
                     case LogEvent.Kind.received.rawValue:
-                        if case .received(let e)? = try? LogEvent.decode(record.payload, withBody: false) {
-                            received.append((record.offset, e.receivedAt))
-                        }
+                        if let at = Self.receivedAt(payload) { received.append((offset, at)) }
                     case LogEvent.Kind.attemptFinished.rawValue:
-                        if case .attemptFinished(let e)? = try? LogEvent.decode(record.payload) { finished.append(e) }
+                        if case .attemptFinished(let e)? = try? LogEvent.decode(Array(payload)) { finished.append(e) }
                     case LogEvent.Kind.remapped.rawValue:
-                        if case .remapped(let e)? = try? LogEvent.decode(record.payload) { remapped.append(e) }
+                        if case .remapped(let e)? = try? LogEvent.decode(Array(payload)) { remapped.append(e) }
                     case LogEvent.Kind.retained.rawValue:
-                        if case .retained(let mark)? = try? LogEvent.decode(record.payload) { retainedFrom = mark.before }
+                        if case .retained(let mark)? = try? LogEvent.decode(Array(payload)) { retainedFrom = mark.before }
                     default:
                         break
                     }
@@ -96,6 +97,18 @@ final class LogTail: Sendable {
                 if case .succeeded = attempt.outcome { rates.add(.succeeded, at: attempt.at) } else { rates.add(.failed, at: attempt.at) }
             }
         }
+    }
+
+    /// A `received` record's time, read in place; nil where `LogEvent.decode(_:withBody: false)`
+    /// would fail, so the same records count as before.
+    static func receivedAt(_ payload: UnsafeRawBufferPointer) -> Int64? {
+        var r = WireCursor(payload)
+        guard r.u8() == LogEvent.Kind.received.rawValue, r.u8() == 1,
+              r.blob() != nil, r.blob() != nil else { return nil }
+        guard let hasType = r.u8(), hasType == 0 || r.blob() != nil,
+              let at = r.i64(), r.u8() != nil, r.i64() != nil,
+              let hasContentType = r.u8(), hasContentType == 0 || r.blob() != nil else { return nil }
+        return at
     }
 
     /// Finished attempts by API and outcome since the gateway started.

@@ -24,6 +24,8 @@ public struct OperatorRouter {
         OperatorRoute("POST", "/subscribers/{id}/enable", .enableSubscriber, isOperator: true),
     ]
 
+    private static let webhookPrefix = "/webhooks/"
+
     private static let work = DispatchQueue(label: "gatehouse.operator", qos: .utility, attributes: .concurrent)
 
     unowned let gateway: Gateway
@@ -31,8 +33,9 @@ public struct OperatorRouter {
     func route(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let path = request.path
         // The intake answers its own 404 (unknown source) and 405 (not POST).
-        if path.hasPrefix("/webhooks/") {
-            gateway.intake.handle(source: path.dropFirst("/webhooks/".count), request, responder)
+        // Compared as bytes (a target is visible ASCII): Substring.hasPrefix compares Characters.
+        if path.utf8.starts(with: Self.webhookPrefix.utf8) {
+            gateway.intake.handle(source: Substring(path.utf8.dropFirst(Self.webhookPrefix.utf8.count)), request, responder)
             return
         }
         let matching = Self.routes.compactMap { r in r.match(path).map { (r, $0) } }
