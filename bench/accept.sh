@@ -11,7 +11,7 @@ ROOT=$(bench_root)
 WORK=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-ensure_packages wrk nginx-light
+ensure_packages wrk nginx-light curl
 build_release
 BIN="$ROOT/.build/release/gatehouse"
 
@@ -41,6 +41,8 @@ read -r NGINX_RPS NGINX_P50 NGINX_P99 < <(parse_wrk < "$WORK/nginx.txt")
 read -r GH_RPS GH_P50 GH_P99 < <(parse_wrk < "$WORK/gatehouse.txt")
 NON2XX=$(grep -E "Non-2xx" "$WORK/gatehouse.txt" | awk '{print $NF}' || true)
 
+# The log's own view of its syncs: a latency tail from disk stalls shows up here.
+SYNCS=$(curl -s http://127.0.0.1:18080/status | python3 -c 'import json,sys; l=json.load(sys.stdin)["log"]; print("fsync p50 %s us, p99 %s us, max %s us, %s over 20 ms, group %.1f" % (l["fsync_p50_us"], l["fsync_p99_us"], l["fsync_max_us"], l["fsyncs_over_20ms"], l["average_group_size"]))' 2>/dev/null || echo "unavailable")
 kill -TERM $GATEHOUSE_PID; wait $GATEHOUSE_PID || true
 STORED=$("$BIN" replay --data "$WORK/data" | sed -n 's/^events: \([0-9]*\) records.*/\1/p')
 
@@ -48,4 +50,5 @@ echo "accept benchmark: $(date -u +%F) $(nproc) cores, ${DURATION}s, ${CONNECTIO
 printf "  nginx return 200   %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n" "$NGINX_RPS" "$NGINX_P50" "$NGINX_P99"
 printf "  gatehouse durable  %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n" "$GH_RPS" "$GH_P50" "$GH_P99"
 printf "  ratio gatehouse/nginx: %.2f   (target >= 0.60, p99 <= 10 ms)\n" "$(awk -v a="$GH_RPS" -v b="$NGINX_RPS" 'BEGIN{print a/b}')"
+echo "  gatehouse log syncs: $SYNCS"
 echo "  gatehouse non-2xx answers: ${NON2XX:-0}; records in the log after the run: ${STORED:-?} (a received and a routed one per event)"

@@ -5,8 +5,15 @@ struct LatencyRing: Sendable {
 
     private var samples: [UInt32] = []
     private var next = 0
+    /// The slowest sync since open, and how many took over 20 ms: a stall of the disk holds
+    /// every request of its batch, so these explain a latency tail the recent window has
+    /// already forgotten.
+    private(set) var maximum: UInt32 = 0
+    private(set) var over20ms = 0
 
     mutating func add(_ micros: UInt32) {
+        maximum = max(maximum, micros)
+        if micros > 20_000 { over20ms += 1 }
         if samples.count < Self.capacity {
             samples.append(micros)
         } else {

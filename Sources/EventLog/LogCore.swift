@@ -198,6 +198,8 @@ final class LogCore: Sendable {
             queueDepth: depth,
             fsyncP50Micros: latency.percentile(0.50),
             fsyncP99Micros: latency.percentile(0.99),
+            fsyncMaxMicros: Int(latency.maximum),
+            fsyncsOver20ms: latency.over20ms,
             averageGroupSize: batches == 0 ? 0 : Double(appended) / Double(batches),
             lastError: lastError
         )

@@ -13,6 +13,9 @@ public struct LogStats: Sendable {
     /// Sync latency percentiles over the most recent samples; nil before the first sync.
     public let fsyncP50Micros: Int?
     public let fsyncP99Micros: Int?
+    /// The slowest sync since open, and the syncs since open that took over 20 ms.
+    public let fsyncMaxMicros: Int
+    public let fsyncsOver20ms: Int
     /// Records per batch since open: how much group commit is sharing each sync.
     public let averageGroupSize: Double
     public let lastError: String?

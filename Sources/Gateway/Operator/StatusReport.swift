@@ -94,6 +94,8 @@ struct StatusReport {
                 "queue_depth": .int(Int64(log.queueDepth)),
                 "fsync_p50_us": log.fsyncP50Micros.map { .int(Int64($0)) } ?? .null,
                 "fsync_p99_us": log.fsyncP99Micros.map { .int(Int64($0)) } ?? .null,
+                "fsync_max_us": .int(Int64(log.fsyncMaxMicros)),
+                "fsyncs_over_20ms": .int(Int64(log.fsyncsOver20ms)),
                 "average_group_size": .double(log.averageGroupSize),
                 "last_error": log.lastError.map(JSONValue.string) ?? .null,
             ]),
