@@ -11,6 +11,9 @@ public protocol DeliveryJournal: Sendable {
     /// One delivery's record. The default reads `state()`; a journal whose state is large
     /// should answer from its own lock, since publishing asks once per subscriber.
     func delivery(id: String) -> DeliveryRecord?
+    /// Whether a delivery with this id was ever planned (and not forgotten): publishing asks
+    /// this before planning, so it must never miss one, and should not read much to answer.
+    func knows(id: String) -> Bool
     /// The subscriber's deliveries planned between `from` and `to` (unix ms, inclusive) whose
     /// status is in `statuses`. The default reads `state()`; a journal that settles delivered
     /// ones must find those itself.
@@ -19,6 +22,8 @@ public protocol DeliveryJournal: Sendable {
 
 extension DeliveryJournal {
     public func delivery(id: String) -> DeliveryRecord? { state().deliveries[id] }
+
+    public func knows(id: String) -> Bool { delivery(id: id) != nil }
 
     public func deliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>) -> [DeliveryRecord] {
         state().deliveries.values.filter {

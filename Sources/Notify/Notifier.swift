@@ -152,7 +152,7 @@ public final class Notifier: Sendable {
         for lane in targets {
             let deliveryID = DeliveryID.make(notificationID: n.id, subscriberID: lane.id)
             guard lane.reserve(deliveryID) == .reserved else { continue }
-            if journal.delivery(id: deliveryID) != nil {
+            if journal.knows(id: deliveryID) {
                 lane.unreserve(deliveryID)
                 continue
             }

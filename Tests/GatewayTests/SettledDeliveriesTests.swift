@@ -132,6 +132,38 @@ final class SettledDeliveriesTests: XCTestCase {
         XCTAssertEqual(f.state.deliveries.subscribers, standing, "totals are kept")
     }
 
+    /// The log left after retention removed the segment with a delivery's plan: its attempts
+    /// and a redelivery remain, for an id this fold never knew. None of them may be listed for
+    /// a start to re-read (the live fold never listed them; a snapshot would then need
+    /// records that the next sweep removes, and be refused at every start).
+    func testRecordsOfADeliveryWhosePlanIsGoneAreNotListed() {
+        var f = Fold()
+        f.offset = 10_000
+        f.apply(.received(ReceivedEvent(source: "s", eventID: "e0", eventType: "t", receivedAt: 1, signedAt: nil, contentType: nil, body: [])))
+        f.delivery(.attemptStarted(deliveryID: "ntf_0.ops", attempt: 1, at: 1))
+        f.delivery(.attemptFinished(deliveryID: "ntf_0.ops", attempt: 1, at: 2, status: 200, latencyMs: 1, outcome: .delivered))
+        f.delivery(.redeliveryRequested(deliveryID: "ntf_0.ops", at: 3, notification: notification(0, event: "e0")))
+        XCTAssertEqual(f.state.workRecords, [])
+        XCTAssertEqual(f.state.knownDeliveries, 0)
+        XCTAssertTrue(f.state.deliveries.deliveries.isEmpty)
+    }
+
+    func testASnapshotListingAJobTwiceIsRefusedNotTrapped() throws {
+        var f = Fold()
+        f.apply(.received(ReceivedEvent(source: "s", eventID: "e0", eventType: "t", receivedAt: 1, signedAt: nil, contentType: nil, body: [])))
+        f.apply(.routed(RoutedEvent(eventOffset: 0, source: "s", eventID: "e0", jobs: [
+            JobPlan(id: "job_0_0", rule: "r", key: nil, actions: [ActionTemplate(name: "a", api: "growcrm", operation: "create_contact")], notify: []),
+        ], routedAt: 2)))
+        var snapshot = try XCTUnwrap(f.state.snapshot(lastRecordChecksum: 1))
+        XCTAssertEqual(snapshot.jobs.count, 1)
+        XCTAssertNoThrow(try StateSnapshot.decode(snapshot.encoded()))
+        snapshot.jobs.append(snapshot.jobs[0])
+        XCTAssertThrowsError(try StateSnapshot.decode(snapshot.encoded()))
+        snapshot.jobs.removeLast()
+        snapshot.workRecords = [300, 200]
+        XCTAssertThrowsError(try StateSnapshot.decode(snapshot.encoded()), "work records out of order")
+    }
+
     func testDigestIndexRemovalKeepsEveryOtherKeyFindable() {
         var index = DigestIndex()
         var expected: [KeyDigest: UInt64] = [:]

@@ -22,6 +22,12 @@ struct LogDeliveryJournal: DeliveryJournal {
         return record
     }
 
+    /// From the fold alone: a settled delivery is known by its outline, with no log read that
+    /// could fail and let a delivered notification be planned and sent again.
+    func knows(id: String) -> Bool {
+        store.read { s in s.deliveries.deliveries[id] != nil || s.settledDelivery(id) != nil }
+    }
+
     func deliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>) -> [DeliveryRecord] {
         let (held, outlines) = store.read { s in
             (Array(s.deliveries.deliveries.values), statuses.contains(.delivered) ? s.settledDeliveryOutlines() : [])

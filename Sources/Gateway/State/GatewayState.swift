@@ -98,7 +98,8 @@ public struct GatewayState: Sendable {
         lastOffset = snapshot.lastOffset
     }
 
-    /// The event index, the jobs and the list of work records, as a snapshot stores them.
+    /// The event index, the jobs, the settled deliveries with subscribers' standing, and the
+    /// records of the deliveries held whole, as a snapshot stores them.
     func snapshot(lastRecordChecksum: UInt32) -> StateSnapshot? {
         guard let lastOffset else { return nil }
         var seenWords: [UInt64] = [], settledWords: [UInt64] = []
@@ -252,9 +253,11 @@ public struct GatewayState: Sendable {
                     if let origin = origin(of: notification) { deliveryOrigin[id] = origin; history(origin) }
                     return
                 }
-                deliveryRecords[id, default: []].append(offset)
             }
             deliveries.apply(e)
+            // Only records of a delivery the fold holds are worth re-reading at start: one for
+            // an id it never knew (its plan removed by retention) would be a dangling offset.
+            if let id = e.deliveryID, deliveries.deliveries[id] != nil { deliveryRecords[id, default: []].append(offset) }
             switch e {
             case .planned(let id, _, let notification, _):
                 if let origin = origin(of: notification) {
@@ -354,7 +357,7 @@ public struct GatewayState: Sendable {
             deliveryRecords.removeValue(forKey: id)
             reopenedDeliveries.removeValue(forKey: id)
         }
-        settledDeliveries.removeAll { DeliveryOutline($0).planned >= mark.before }
+        settledDeliveries.removeAll(keeping: { DeliveryOutline($0).planned >= mark.before })
         deliveries.restore(mark.subscribers)
     }
 

@@ -118,7 +118,7 @@ struct SettledJobs: Sendable {
         if let routed = RoutedJobID(id) {
             if let shape = stragglers[routed.packed] { return (routed.eventOffset, shapes[Int(shape)]) }
             if let row = row(of: routed.packed) { return (routed.eventOffset, shapes[Int(shapeOfKey[row])]) }
-            return nil
+            // A router-shaped id whose offset is not its event's is kept by id (see `add`).
         }
         return others[id].map { ($0.eventOffset, shapes[Int($0.shape)]) }
     }

@@ -66,7 +66,11 @@ enum StateRecovery {
             throw SnapshotError.mismatch("it needs the record at offset \(first), but the log now starts at \(log.firstOffset) (removed by retention)")
         }
         var state = GatewayState(snapshot: snapshot)
-        try FoldPipeline.replayWork(log, offsets: snapshot.workRecords, into: &state)
+        do { try FoldPipeline.replayWork(log, offsets: snapshot.workRecords, into: &state) } catch {
+            // Offsets that do not lead to the records they name (a damaged list that passed
+            // its CRC) mean this snapshot cannot be trusted; the whole log still can.
+            throw SnapshotError.mismatch("its delivery records cannot be re-read (\(error))")
+        }
         state.restoreSubscribers(snapshot.subscribers)
         var folder = StateFolder(state)
         let tail = try FoldPipeline.fold(log, from: snapshot.lastOffset, skipping: snapshot.lastOffset, into: &folder)

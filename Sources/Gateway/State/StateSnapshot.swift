@@ -85,7 +85,8 @@ struct StateSnapshot: Sendable, Equatable {
             var accepted: [String: Int] = [:]
             for _ in 0..<sources {
                 guard let name = r.blob(), let count = r.u64() else { throw .damaged("truncated source counts") }
-                accepted[String(decoding: name, as: UTF8.self)] = Int(count)
+                guard let count = Int(exactly: count) else { throw .damaged("a source count out of range") }
+                accepted[String(decoding: name, as: UTF8.self)] = count
             }
             guard let retentionFloor = r.u64(), let dedupeFloor = r.u64(), let retiredCount = r.u64(), retiredCount < 1_000_000
             else { throw .damaged("truncated retention fields") }
@@ -94,14 +95,18 @@ struct StateSnapshot: Sendable, Equatable {
                 guard let api = r.blob(), let statusName = r.blob(), let count = r.u64(),
                       let status = JobState.Status(rawValue: String(decoding: statusName, as: UTF8.self))
                 else { throw .damaged("truncated retired job counts") }
-                retired[RetiredJobKey(api: String(decoding: api, as: UTF8.self), status: status)] = Int(count)
+                guard let count = Int(exactly: count) else { throw .damaged("a retired job count out of range") }
+                retired[RetiredJobKey(api: String(decoding: api, as: UTF8.self), status: status)] = count
             }
             guard let unrouted = r.words(), let seen = r.words(), let received = r.words(), let newest = r.words(),
                   let records = r.words(), let previous = r.words(), let work = r.words() else { throw SnapshotError.damaged("truncated tables") }
+            guard zip(work, work.dropFirst()).allSatisfy({ $0 < $1 }) else { throw SnapshotError.damaged("work records out of order") }
             guard let jobCount = r.u64(), jobCount < 1 << 40 else { throw SnapshotError.damaged("truncated jobs") }
             var jobs: [JobState] = []
             for _ in 0..<jobCount {
                 guard let job = JobStateCoding.decode(&r) else { throw SnapshotError.damaged("a job that cannot be read") }
+                // In id order, each once: the restore keys a dictionary by id.
+                guard jobs.last.map({ $0.plan.id < job.plan.id }) ?? true else { throw SnapshotError.damaged("jobs out of order or repeated") }
                 jobs.append(job)
             }
             guard let settled = SettledJobs.decode(&r) else { throw SnapshotError.damaged("settled jobs that cannot be read") }
@@ -124,10 +129,15 @@ struct StateSnapshot: Sendable, Equatable {
                   let history = HistoryChains(received: received, newest: indexes(newest), records: records, previous: indexes(previous))
             else { throw SnapshotError.damaged("tables of the wrong shape") }
             return StateSnapshot(digestKey: DigestKey(k0: k0, k1: k1), lastOffset: lastOffset, lastRecordChecksum: UInt32(truncatingIfNeeded: checksum),
-                                 eventsApplied: Int(applied), acceptedBySource: accepted, unrouted: unrouted,
+                                 eventsApplied: try Self.int(applied), acceptedBySource: accepted, unrouted: unrouted,
                                  seen: seen, history: history, jobs: jobs, settled: settled,
                                  settledDeliveries: settledDeliveries, reopenedDeliveries: reopened, subscribers: subscribers, workRecords: work, retentionFloor: retentionFloor,
                                  dedupeFloor: dedupeFloor, retiredJobs: retired)
         }
+    }
+
+    private static func int(_ word: UInt64) throws(SnapshotError) -> Int {
+        guard let value = Int(exactly: word) else { throw .damaged("a count out of range") }
+        return value
     }
 }
