@@ -154,6 +154,13 @@ final class OperatorRecoveryTests: XCTestCase {
         XCTAssertEqual(run[path: "count"], .int(1))
         XCTAssertTrue(h.eventually { status() == .delivered }, "the live notifier did not send it")
         XCTAssertTrue(deliveries().isEmpty, "a delivered delivery is settled")
+        // A range search finds it again, read back from the log; out of range it is skipped.
+        let found = try OperatorTest.json(try Self.post(h.port, "/deliveries/redeliver", #"{"subscriber": "audit", "status": ["delivered"]}"#))
+        XCTAssertEqual(found[path: "count"], .int(1))
+        XCTAssertEqual(found[path: "deliveries.0.delivery_id"], .string(id))
+        XCTAssertEqual(found[path: "deliveries.0.previous_status"], .string("delivered"))
+        let before = #"{"subscriber": "audit", "status": ["delivered"], "until": "2001-01-01T00:00:00Z"}"#
+        XCTAssertEqual(try OperatorTest.json(try Self.post(h.port, "/deliveries/redeliver", before))[path: "count"], .int(0))
         XCTAssertEqual(sink.count, 3)
         XCTAssertEqual(Set(sink.webhookIDs).count, 1, "a redelivery keeps the webhook-id")
 

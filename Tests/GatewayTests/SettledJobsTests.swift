@@ -102,6 +102,7 @@ final class SettledJobsTests: XCTestCase {
         XCTAssertEqual(restored.openJobs, state.openJobs)
         XCTAssertEqual(restored.allJobSummaries(), state.allJobSummaries())
         XCTAssertEqual(restored.succeededJobsByAPI, state.succeededJobsByAPI)
+        XCTAssertEqual(restored.settledLastErrors["growcrm"]?.error, "503 busy", "the newest error per API is found again")
         XCTAssertEqual(restored.jobSummary("job_700_0"), state.jobSummary("job_700_0"))
         XCTAssertEqual(restored.workRecords, [], "no delivery records: nothing to re-read")
         // Damage inside the jobs section is caught even past the checksum.

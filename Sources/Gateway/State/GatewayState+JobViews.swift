@@ -33,12 +33,7 @@ extension GatewayState {
     /// The last error of each API among succeeded jobs that failed an attempt first: as
     /// (error, unix ms), the newest per API.
     public var settledLastErrors: [String: (error: String, at: Int64)] {
-        var newest: [String: (error: String, at: Int64)] = [:]
-        for (id, failure) in settled.failures {
-            guard let api = settled.find(id)?.shape.api else { continue }
-            if failure.at >= (newest[api]?.at ?? .min) { newest[api] = (failure.error, failure.at) }
-        }
-        return newest
+        settled.newestFailureByAPI.mapValues { ($0.error, $0.at) }
     }
 
     /// Settled jobs by event: the rules each event's succeeded jobs ran.

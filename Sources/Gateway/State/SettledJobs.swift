@@ -36,6 +36,8 @@ struct SettledJobs: Sendable {
     private(set) var countOfShape: [Int] = []
     /// The last error of jobs that failed an attempt before they succeeded, by id.
     private(set) var failures: [String: Failure] = [:]
+    /// The newest of `failures` per API, kept as they come so `/status` does not walk them all.
+    private(set) var newestFailureByAPI: [String: Failure] = [:]
 
     var count: Int { keys.count + stragglers.count + others.count }
 
@@ -56,7 +58,9 @@ struct SettledJobs: Sendable {
         }
         countOfShape[Int(shape)] += 1
         if let error = job.lastError {
-            failures[job.plan.id] = Failure(eventOffset: job.eventOffset, error: error, at: job.lastErrorAt ?? 0)
+            let failure = Failure(eventOffset: job.eventOffset, error: error, at: job.lastErrorAt ?? 0)
+            failures[job.plan.id] = failure
+            if let api = shapes[Int(shape)].api, failure.at >= (newestFailureByAPI[api]?.at ?? .min) { newestFailureByAPI[api] = failure }
         }
     }
 
@@ -87,6 +91,7 @@ struct SettledJobs: Sendable {
         self.failures = failures
         for shape in shapeOfKey { countOfShape[Int(shape)] += 1 }
         for other in others.values { countOfShape[Int(other.shape)] += 1 }
+        findNewestFailures()
     }
 
     /// Folds the stragglers into the sorted arrays, one pass.
@@ -155,6 +160,15 @@ struct SettledJobs: Sendable {
         return counts
     }
 
+    /// Rebuilds `newestFailureByAPI` from `failures` (after retention or a restore).
+    private mutating func findNewestFailures() {
+        newestFailureByAPI = [:]
+        for (id, failure) in failures {
+            guard let api = find(id)?.shape.api else { continue }
+            if failure.at >= (newestFailureByAPI[api]?.at ?? .min) { newestFailureByAPI[api] = failure }
+        }
+    }
+
     // MARK: - Retention
 
     /// Forgets the jobs of events received before `floor`; returns how many went, per API.
@@ -175,6 +189,7 @@ struct SettledJobs: Sendable {
             others.removeValue(forKey: id)
         }
         failures = failures.filter { $0.value.eventOffset >= floor }
+        findNewestFailures()
         return removed
     }
 }
