@@ -41,7 +41,9 @@ extension Notifier {
         }
     }
 
-    private func redeliver(_ records: [DeliveryRecord]) -> [String] {
+    /// Sends these deliveries again now (as `redeliver(deliveryID:)` does each); returns the
+    /// ids requeued. For a caller that already found them.
+    public func redeliver(_ records: [DeliveryRecord]) -> [String] {
         let at = WallClock.milliseconds()
         var accepted: [(SubscriberLane, OpenDelivery)] = []
         for record in records {

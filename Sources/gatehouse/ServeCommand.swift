@@ -23,14 +23,7 @@ enum ServeCommand: Command {
     static let flags: Set<String> = []
 
     static func run(_ arguments: Arguments) throws -> Int32 {
-        // Block the stop signals before any thread starts, so every thread inherits the mask
-        // and the main thread alone receives them through sigwait.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGTERM)
-        sigaddset(&stopSignals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        signal(SIGPIPE, SIG_IGN)
+        var stopSignals = StopSignals.block()
 
         let configuration = try ConfigurationFlags.resolve(arguments)
         let logger = Logger()
@@ -40,8 +33,7 @@ enum ServeCommand: Command {
         let bound = try gateway.start()
         let systemd = SystemdNotifier(logger: logger)
         systemd.ready(status: "listening on \(bound)")
-        var received: Int32 = 0
-        sigwait(&stopSignals, &received)
+        stopSignals.wait()
         systemd.stopping()
         gateway.shutdown()
         simulators?.0.shutdown()

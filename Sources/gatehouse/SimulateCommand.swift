@@ -44,14 +44,7 @@ enum SimulateCommand: Command {
     static let flags: Set<String> = []
 
     static func run(_ arguments: Arguments) throws -> Int32 {
-        // As in serve: block the stop signals before any server thread starts, so only the
-        // main thread's sigwait sees them.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGTERM)
-        sigaddset(&stopSignals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        signal(SIGPIPE, SIG_IGN)
+        var stopSignals = StopSignals.block()
 
         let (host, firstPort) = try parseListen(arguments["listen"] ?? "127.0.0.1:0")
         var ports: [SimulatedAPI: UInt16] = [:]
@@ -72,8 +65,7 @@ enum SimulateCommand: Command {
         // Written unbuffered: a script reading a pipe or file must see it now, not at exit.
         FileHandle.standardOutput.write(Data(lines.utf8))
 
-        var received: Int32 = 0
-        sigwait(&stopSignals, &received)
+        stopSignals.wait()
         fleet.shutdown()
         return 0
     }

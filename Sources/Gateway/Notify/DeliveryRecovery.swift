@@ -15,10 +15,12 @@ extension Gateway {
     /// request (a real run changes their status).
     public func plannedRedeliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>,
                                     dryRun: Bool) -> [PlannedDelivery] {
+        // One search (settled deliveries are read back from the log), described before the
+        // redelivery changes them, then handed to the notifier as they are.
         let found = LogDeliveryJournal(store: store).deliveries(subscriberID: subscriberID, from: from, to: to, statuses: statuses)
+            .sorted { ($0.plannedAt, $0.id) < ($1.plannedAt, $1.id) }
         let before = Dictionary(found.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        return redeliver(subscriberID: subscriberID, from: from, to: to, statuses: statuses, dryRun: dryRun)
-            .compactMap { before[$0].map(PlannedDelivery.init) }
+        return (dryRun ? found.map(\.id) : notifier.redeliver(found)).compactMap { before[$0].map(PlannedDelivery.init) }
     }
 
     public func enable(subscriberID: String) { notifier.enable(subscriberID: subscriberID) }

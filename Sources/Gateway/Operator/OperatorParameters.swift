@@ -57,6 +57,13 @@ struct OperatorParameters {
     }
 
     /// ISO 8601 text or unix seconds (as text or a JSON integer), as unix milliseconds.
+    /// `since` and `until`, each optional, checked to be in order.
+    func timeRange() throws -> (since: Int64?, until: Int64?) {
+        let since = try time("since"), until = try time("until")
+        try WorkFilter.checkRange(since: since, until: until)
+        return (since, until)
+    }
+
     func time(_ name: String) throws(OperatorQueryError) -> Int64? {
         switch values[name] {
         case nil: return nil

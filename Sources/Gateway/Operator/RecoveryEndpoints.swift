@@ -16,9 +16,7 @@ enum RecoveryEndpoints {
             let p = try OperatorParameters(request, known: ["source", "api", "status", "since", "until", "dry_run"])
             var f = WorkFilter(source: try p.string("source"), api: try p.string("api"))
             if let names = try p.list("status") { f.statuses = try WorkFilter.redriveStatuses(names) }
-            f.since = try p.time("since")
-            f.until = try p.time("until")
-            try WorkFilter.checkRange(since: f.since, until: f.until)
+            (f.since, f.until) = try p.timeRange()
             filter = f
             dryRun = try p.flag("dry_run", default: true)
         } catch {
@@ -38,9 +36,7 @@ enum RecoveryEndpoints {
         do {
             let p = try OperatorParameters(request, known: ["source", "type", "since", "until", "dry_run"])
             var f = WorkFilter(source: try p.string("source"), eventType: try p.string("type"))
-            f.since = try p.time("since")
-            f.until = try p.time("until")
-            try WorkFilter.checkRange(since: f.since, until: f.until)
+            (f.since, f.until) = try p.timeRange()
             filter = f
             dryRun = try p.flag("dry_run", default: true)
         } catch {
@@ -66,9 +62,7 @@ enum RecoveryEndpoints {
             delivery = try p.string("delivery")
             subscriber = try p.string("subscriber")
             if let names = try p.list("status") { statuses = try PlannedDelivery.statuses(names) }
-            since = try p.time("since")
-            until = try p.time("until")
-            try WorkFilter.checkRange(since: since, until: until)
+            (since, until) = try p.timeRange()
             dryRun = try p.flag("dry_run", default: true)
             switch (delivery, subscriber) {
             case (nil, nil):

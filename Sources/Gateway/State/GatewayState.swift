@@ -289,9 +289,11 @@ public struct GatewayState: Sendable {
             openJobs.remove(e.jobID)
             if jobs.values[index].status == .succeeded { settled.add(jobs.remove(at: index).value) }
         case .retained(let mark):
-            if !deliveriesOnly { forgetJobs(before: mark) }
+            // Never among a snapshot's work records: the snapshot already reflects every mark.
+            guard !deliveriesOnly else { return }
+            forgetJobs(before: mark)
             forgetDeliveries(before: mark)
-            if !deliveriesOnly { forgetIndex(before: mark) }
+            forgetIndex(before: mark)
         }
     }
 
