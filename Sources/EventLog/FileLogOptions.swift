@@ -10,6 +10,11 @@ public struct FileLogOptions: Sendable {
     /// Most records written and synced as one group.
     public var maxBatchRecords: Int
     public var sync: SyncMode
+    /// Prepare each next segment zero-filled ahead of need, so group-commit syncs write into
+    /// space the file already has (see `SegmentPreparer`). Costs up to two segments of disk
+    /// beyond the records. Worth turning off on a copy-on-write filesystem, where an
+    /// overwrite allocates anew anyway.
+    public var preallocate: Bool
 
     /// Test seam: runs on the writer thread before each batch is written.
     var beforeBatch: (@Sendable () -> Void)?
@@ -23,7 +28,8 @@ public struct FileLogOptions: Sendable {
         queueCapacity: Int = 16384,
         queueByteCapacity: Int = 256 << 20,
         maxBatchRecords: Int = 1024,
-        sync: SyncMode = .fdatasync
+        sync: SyncMode = .fdatasync,
+        preallocate: Bool = true
     ) {
         self.segmentSize = segmentSize
         self.maxRecordSize = maxRecordSize
@@ -31,6 +37,7 @@ public struct FileLogOptions: Sendable {
         self.queueByteCapacity = queueByteCapacity
         self.maxBatchRecords = maxBatchRecords
         self.sync = sync
+        self.preallocate = preallocate
     }
 
     /// Misconfiguration is a programming error, so it stops the process at open

@@ -39,6 +39,10 @@ final class LogCore: Sendable {
                 completion(.failure(.recordTooLarge(payload.count)))
                 return
             }
+            guard !payload.isEmpty else {
+                completion(.failure(.emptyRecord))
+                return
+            }
             bytes += payload.count
         }
         if payloads.isEmpty {

@@ -33,6 +33,9 @@ enum LogRecovery {
         var mappings: [UInt64: SegmentMapping] = [:]
         var records = 0
         var cut: (bytes: Int, offset: UInt64, reason: String)?
+        // The last segment's size on disk; zeros past its last record are space prepared for
+        // appends (see SegmentPreparer), not a torn tail.
+        var allocated = SegmentHeader.size
 
         for (number, entry) in listing.segments.enumerated() {
             let isLast = number == listing.segments.count - 1
@@ -63,7 +66,8 @@ enum LogRecovery {
                 let run = SegmentScanner.run(raw, base: entry.base, from: SegmentHeader.size, index: &index)
                 records += run.records
                 let segment = SegmentInfo(base: entry.base, fileSize: run.end)
-                if let problem = run.problem {
+                if isLast { allocated = raw.count }
+                if let problem = run.problem, !(isLast && SegmentScanner.isZeroFilled(raw, from: run.end)) {
                     let offset = segment.offset(atPosition: run.end)
                     guard isLast else {
                         throw corrupt(run.end, offset, problem + " in a sealed segment")
@@ -82,6 +86,7 @@ enum LogRecovery {
         if let cut {
             // The torn tail holds only unacknowledged bytes, so cutting it loses nothing promised.
             try LogTruncation.truncate(at: cut.offset, directory: directory, bases: segments.map(\.base), sync: options.sync)
+            allocated = segments[segments.count - 1].fileSize
         }
 
         let activeFd: Int32
@@ -99,8 +104,10 @@ enum LogRecovery {
             truncatedBytes: cut?.bytes ?? 0,
             truncatedAt: cut?.offset,
             reason: cut?.reason,
-            removedFiles: listing.temporaries
+            // A prepared next segment is left behind by every stop; it is not worth a mention.
+            removedFiles: listing.temporaries.filter { $0 != SegmentPreparer.fileName }
         )
-        return RecoveredLog(report: report, segments: segments, index: index, activeFd: activeFd, lockFd: lockFd, mappings: mappings)
+        return RecoveredLog(report: report, segments: segments, index: index, activeFd: activeFd,
+                            activeFileSize: allocated, lockFd: lockFd, mappings: mappings)
     }
 }

@@ -51,6 +51,8 @@ public enum LogVerifier {
                     let run = SegmentScanner.run(raw, base: entry.base, from: position, index: &index)
                     records += run.records
                     guard let problem = run.problem else { break }
+                    // The last segment may end in zeros prepared for appends; that is not damage.
+                    if isLast && SegmentScanner.isZeroFilled(raw, from: run.end) { break }
                     if let next = SegmentScanner.resync(raw, base: entry.base, after: run.end, maxRecordSize: maxRecordSize) {
                         let skipped = next - run.end
                         note(run.end, problem + "; \(skipped) bytes up to the next valid record at offset \(entry.base + UInt64(next - SegmentHeader.size))")

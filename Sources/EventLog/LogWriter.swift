@@ -24,6 +24,16 @@ struct LogWriter: Sendable {
     /// truncating them failed too; the next write trims first, or a later
     /// shorter record could leave stale frames behind it.
     private var needsTrim = false
+    /// The active segment file's real size: past `active.fileSize` when it was prepared
+    /// zero-filled (see `SegmentPreparer`), equal to it otherwise.
+    private var allocatedSize: Int
+    /// Set when a roll failed: its file may exist under the next segment's name, so no
+    /// record may go into the old segment before a roll succeeds (it would overlap).
+    private var mustRoll = false
+    private let preparer: SegmentPreparer?
+    /// A segment that was not prepared (a new log's first, or one cut at open) is left for
+    /// a prepared one once it holds this much; a log that never gets busy keeps its segment.
+    static let earlyRollBytes = 1 << 20
 
     init(directory: String, options: FileLogOptions, recovered: RecoveredLog) {
         self.directory = directory
@@ -33,6 +43,9 @@ struct LogWriter: Sendable {
         self.lockFd = recovered.lockFd
         self.index = recovered.index.continuation()
         self.indexBeforeChunk = index
+        self.allocatedSize = max(recovered.activeFileSize, active.fileSize)
+        self.preparer = options.preallocate && options.sync != .none
+            ? SegmentPreparer(directory: directory, size: options.segmentSize, sync: options.sync) : nil
     }
 
     mutating func run(_ core: LogCore) {
@@ -51,7 +64,9 @@ struct LogWriter: Sendable {
                 start = end
             }
             work.removeAll(keepingCapacity: true)
+            prepareAhead()
         }
+        preparer?.finish()
         FileIO.close(fd)
         // Releasing the lock last means a new opener never sees a writer still active.
         FileIO.close(lockFd)
@@ -88,6 +103,11 @@ struct LogWriter: Sendable {
         bufferRecords = 0
         indexBeforeChunk = index
 
+        if mustRoll || rollsEarly, let error = roll(&outcome) {
+            outcome.error = error
+            outcome.results = batch.map { _ in .failure(error) }
+            return outcome
+        }
         requests: for (number, request) in batch.enumerated() {
             var requestOffsets: [UInt64] = []
             requestOffsets.reserveCapacity(request.payloads.count)
@@ -134,6 +154,7 @@ struct LogWriter: Sendable {
         do throws(LogError) {
             if needsTrim {
                 try FileIO.truncate(fd, to: before)
+                allocatedSize = before
                 needsTrim = false
             }
             try write(at: before)
@@ -147,6 +168,7 @@ struct LogWriter: Sendable {
         } catch {
             do throws(LogError) {
                 try FileIO.truncate(fd, to: before)
+                allocatedSize = before
                 try FileIO.sync(fd, options.sync)
             } catch {
                 needsTrim = true
@@ -155,6 +177,7 @@ struct LogWriter: Sendable {
             return error
         }
         active.fileSize += buffer.count
+        allocatedSize = max(allocatedSize, active.fileSize)
         outcome.touch(active)
         outcome.recordsDurable += bufferRecords
         outcome.indexEntries.append(contentsOf: index.takeEntries())
@@ -173,15 +196,52 @@ struct LogWriter: Sendable {
         }
     }
 
-    /// Starts the next segment where the active one ends.
+    /// True when the active segment was not prepared, already holds enough to be worth
+    /// leaving, and a prepared file is waiting.
+    private var rollsEarly: Bool {
+        allocatedSize <= active.fileSize && active.fileSize - SegmentHeader.size >= Self.earlyRollBytes
+            && preparer?.isReady == true
+    }
+
+    /// Asks for the next segment's file once the active one is half full, or at once when
+    /// the active one was not prepared and is getting busy.
+    private func prepareAhead() {
+        guard let preparer else { return }
+        let used = active.fileSize - SegmentHeader.size
+        if used >= options.segmentSize / 2 || (allocatedSize <= active.fileSize && used >= Self.earlyRollBytes) {
+            preparer.request()
+        }
+    }
+
+    /// Starts the next segment where the active one ends, in the prepared file if one is
+    /// ready. The old segment is cut to its last record first: only the last segment may
+    /// end in preallocated zeros.
     private mutating func roll(_ outcome: inout BatchOutcome) -> LogError? {
         let base = active.end
+        mustRoll = true
         do throws(LogError) {
-            let newFd = try SegmentFile.create(directory: directory, base: base, sync: options.sync)
+            if allocatedSize > active.fileSize {
+                // Marked done only once synced: a retry after a failed sync syncs again.
+                try FileIO.truncate(fd, to: active.fileSize)
+                try FileIO.sync(fd, options.sync)
+                allocatedSize = active.fileSize
+            }
+            let newFd: Int32
+            let newSize: Int
+            if let preparer, let prepared = preparer.take() {
+                newFd = try SegmentFile.adopt(prepared, preparedAt: preparer.path, directory: directory,
+                                              base: base, sync: options.sync)
+                newSize = preparer.size
+            } else {
+                newFd = try SegmentFile.create(directory: directory, base: base, sync: options.sync)
+                newSize = SegmentHeader.size
+            }
             FileIO.close(fd)
             fd = newFd
             needsTrim = false
+            mustRoll = false
             active = SegmentInfo(base: base, fileSize: SegmentHeader.size)
+            allocatedSize = max(newSize, SegmentHeader.size)
             outcome.touch(active)
             return nil
         } catch {

@@ -5,6 +5,9 @@ struct RecoveredLog: Sendable {
     let index: SparseIndex
     /// The last segment, open for appending.
     let activeFd: Int32
+    /// The last segment file's size on disk: past its last record when it ends in
+    /// preallocated zeros.
+    let activeFileSize: Int
     /// Held for as long as the log is open.
     let lockFd: Int32
     /// The segments as recovery mapped and read them, by base offset: the fold right after

@@ -27,4 +27,32 @@ enum SegmentFile {
             throw error
         }
     }
+
+    /// Makes a prepared file (see `SegmentPreparer`) the segment for `base`: header first,
+    /// synced, then the file takes its final name. On failure the descriptor is closed and
+    /// neither name is left behind, so the log goes on exactly as before.
+    static func adopt(_ fd: Int32, preparedAt prepared: String, directory: String, base: UInt64,
+                      sync: SyncMode) throws(LogError) -> Int32 {
+        let final = path(directory, SegmentName.fileName(base: base))
+        do throws(LogError) {
+            try SegmentHeader(base: base).encoded().withBytes { (bytes) throws(LogError) in
+                try FileIO.writeFully(fd, bytes, at: 0)
+            }
+            try FileIO.sync(fd, sync)
+            try FileIO.rename(prepared, to: final)
+        } catch {
+            FileIO.close(fd)
+            try? FileIO.remove(prepared)
+            throw error
+        }
+        do throws(LogError) {
+            if sync != .none { try FileIO.syncDirectory(directory) }
+            return fd
+        } catch {
+            // The name may or may not be durable; without the file, the next roll starts clean.
+            FileIO.close(fd)
+            try? FileIO.remove(final)
+            throw error
+        }
+    }
 }

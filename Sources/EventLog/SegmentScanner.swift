@@ -42,4 +42,20 @@ enum SegmentScanner {
         }
         return nil
     }
+
+    /// True when every byte from `position` to the end is zero: space a prepared segment
+    /// still holds for appends. Only the last segment may end this way.
+    static func isZeroFilled(_ bytes: UnsafeRawBufferPointer, from position: Int) -> Bool {
+        var at = position
+        // A word at a time: the tail can be most of a 64 MiB segment, read once per start.
+        while at + 8 <= bytes.count {
+            if bytes.loadUnaligned(fromByteOffset: at, as: UInt64.self) != 0 { return false }
+            at += 8
+        }
+        while at < bytes.count {
+            if bytes[at] != 0 { return false }
+            at += 1
+        }
+        return true
+    }
 }

@@ -105,6 +105,7 @@ public final class Gateway: Sendable {
         var options = FileLogOptions()
         options.segmentSize = c.log.segmentBytes
         options.queueCapacity = c.log.queueCapacity
+        options.preallocate = c.log.preallocate
         options.maxRecordSize = max(options.maxRecordSize, c.maxBodyBytes + 64 * 1024)
         options.queueByteCapacity = max(options.queueByteCapacity, options.maxRecordSize * 4)
         switch c.log.sync {

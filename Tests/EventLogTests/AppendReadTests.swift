@@ -13,7 +13,7 @@ final class AppendReadTests: XCTestCase {
             let log = try FileLog.open(directory: dir.path)
             XCTAssertEqual(log.durableEnd, 0)
             for chunk in 0..<20 {
-                let payloads = (0..<(chunk % 4 + 1)).map { payload(chunk * 10 + $0, size: ($0 * 37 + chunk * 11) % 300) }
+                let payloads = (0..<(chunk % 4 + 1)).map { payload(chunk * 10 + $0, size: 1 + ($0 * 37 + chunk * 11) % 300) }
                 offsets += try log.appendAndWait(payloads)
                 written += payloads
             }
@@ -21,7 +21,7 @@ final class AppendReadTests: XCTestCase {
             XCTAssertEqual(log.durableEnd, offsets.last! + 8 + UInt64(written.last!.count))
             log.close()
         }
-        XCTAssertTrue(written.contains { $0.isEmpty }, "an empty payload is part of the test")
+        XCTAssertTrue(written.contains { $0.count == 1 }, "a one-byte payload is part of the test")
         XCTAssertEqual(Set(offsets).count, offsets.count)
         XCTAssertEqual(offsets, offsets.sorted())
 
@@ -34,6 +34,20 @@ final class AppendReadTests: XCTestCase {
         XCTAssertEqual(records.map(\.offset), offsets)
         XCTAssertEqual(records.map(\.payload), written)
         XCTAssertEqual(log.durableEnd, offsets.last! + 8 + UInt64(written.last!.count))
+    }
+
+    /// Eight zero bytes must never pass for a record (segments end in preallocated zeros),
+    /// and an empty payload is the only one that could frame that way.
+    func testAnEmptyPayloadIsRefusedAndNothingOfItsAppendIsWritten() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let log = try FileLog.open(directory: dir.path)
+        defer { log.close() }
+        XCTAssertThrowsError(try log.appendAndWait([payload(1, size: 10), []])) { error in
+            XCTAssertEqual(error as? LogError, .emptyRecord)
+        }
+        XCTAssertEqual(log.durableEnd, 0)
+        XCTAssertEqual(try log.appendAndWait([payload(2, size: 10)]), [0])
     }
 
     func testEmptyAppendSucceedsWithoutWriting() throws {

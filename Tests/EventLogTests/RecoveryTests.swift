@@ -52,6 +52,7 @@ final class RecoveryTests: XCTestCase {
         defer { dir.remove() }
         var options = FileLogOptions()
         options.segmentSize = 4096
+        options.preallocate = false  // the test cuts into the last record, not into prepared zeros
         do {
             let log = try FileLog.open(directory: dir.path, options: options)
             for i in 0..<100 { _ = try log.appendAndWait([payload(i, size: 100 + i % 7)]) }
@@ -111,19 +112,47 @@ final class RecoveryTests: XCTestCase {
         try checkIntactAndAppendable(log, records: 9)
     }
 
-    func testZeroedTailIsCut() throws {
+    /// Zeros after the last record are space a prepared segment holds for appends: kept,
+    /// not reported, and written over by the next appends.
+    func testZeroedTailIsKeptAsPreallocatedSpace() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
         let offsets = try tenRecords(dir)
         let segment = try dir.segments()[0]
-        try writeFile(segment, try readFile(segment) + [UInt8](repeating: 0, count: 4096))
+        let records = try readFile(segment)
+        try writeFile(segment, records + [UInt8](repeating: 0, count: 4096))
+
+        do {
+            let log = try FileLog.open(directory: dir.path)
+            defer { log.close() }
+            XCTAssertEqual(log.recovery.truncatedBytes, 0)
+            XCTAssertNil(log.recovery.truncatedAt)
+            XCTAssertEqual(log.durableEnd, offsets[9] + 108)
+            try checkIntactAndAppendable(log, records: 10)
+        }
+        XCTAssertEqual(try fileSize(segment), records.count + 4096, "the prepared space stays allocated")
+        XCTAssertTrue(LogVerifier.verify(directory: dir.path).isClean)
+        let again = try FileLog.open(directory: dir.path)
+        defer { again.close() }
+        XCTAssertEqual(again.recovery.records, 11)
+        XCTAssertEqual(again.recovery.truncatedBytes, 0)
+    }
+
+    /// A torn batch inside prepared space: its bytes are cut, the zeros after them with them.
+    func testTornTailInsidePreallocatedSpaceIsCut() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let offsets = try tenRecords(dir)
+        let segment = try dir.segments()[0]
+        let bytes = try readFile(segment)
+        let torn = Array(bytes.prefix(position(of: offsets[9]) + 40))
+        try writeFile(segment, torn + [UInt8](repeating: 0, count: 4096 + bytes.count - torn.count))
 
         let log = try FileLog.open(directory: dir.path)
         defer { log.close() }
-        XCTAssertEqual(log.recovery.truncatedBytes, 4096)
-        XCTAssertEqual(log.recovery.truncatedAt, offsets[9] + 108)
-        XCTAssertTrue(log.recovery.reason?.contains("zeroed") ?? false, log.recovery.reason ?? "")
-        try checkIntactAndAppendable(log, records: 10)
+        XCTAssertEqual(log.recovery.truncatedAt, offsets[9])
+        XCTAssertEqual(log.recovery.truncatedBytes, 4096 + 108)
+        try checkIntactAndAppendable(log, records: 9)
     }
 
     func testBitFlipFollowedByValidRecordsRefusesToOpen() throws {

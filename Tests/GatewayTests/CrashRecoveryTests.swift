@@ -8,14 +8,32 @@ import XCTest
 /// must be in the log exactly once after a restart, and must be recognised as a duplicate.
 final class CrashRecoveryTests: XCTestCase {
     func testSIGKILLUnderLoadLosesNoAcknowledgedEvent() throws {
+        try killUnderLoad(arguments: [])
+    }
+
+    /// 16 KiB segments roll every few dozen events, so kills land while segments are being
+    /// prepared, adopted and sealed, and while appends go into prepared zeros.
+    func testSIGKILLWhileSegmentsRollIntoPreparedFilesLosesNothing() throws {
+        let config = FileManager.default.temporaryDirectory.appendingPathComponent("gh-crash-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try #"{"log": {"segment_bytes": 16384}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let data = try killUnderLoad(arguments: ["--config", config])
+        let report = LogVerifier.verify(directory: data + "/log")
+        XCTAssertTrue(report.isClean, report.summary)
+        XCTAssertGreaterThan(report.segments, 10, "segments rolled while the kills landed")
+    }
+
+    /// Three rounds of load, each ended by SIGKILL; returns the data folder (removed at teardown).
+    @discardableResult
+    private func killUnderLoad(arguments: [String]) throws -> String {
         let harness = try GatewayHarness()
-        defer { harness.remove() }
+        addTeardownBlock { harness.remove() }
         let binary = try GatehouseBinary.locate()
         var acknowledged = Set<String>()
 
         for round in 0..<3 {
             let port = try GatehouseBinary.freePort()
-            let process = try GatehouseBinary.serve(binary, harness: harness, port: port)
+            let process = try GatehouseBinary.serve(binary, harness: harness, port: port, arguments: arguments)
             try GatehouseBinary.waitUntilReady(port: port)
             let acks = LockedList<String>()
             let stop = LockedFlag()
@@ -46,7 +64,7 @@ final class CrashRecoveryTests: XCTestCase {
 
         // Restart once more: every acknowledged id must now be a known duplicate.
         let port = try GatehouseBinary.freePort()
-        let process = try GatehouseBinary.serve(binary, harness: harness, port: port)
+        let process = try GatehouseBinary.serve(binary, harness: harness, port: port, arguments: arguments)
         try GatehouseBinary.waitUntilReady(port: port)
         let client = try RawClient(port: port)
         for id in acknowledged.shuffled().prefix(50) {
@@ -69,6 +87,7 @@ final class CrashRecoveryTests: XCTestCase {
         let missing = acknowledged.filter { counts[$0] == nil }
         XCTAssertEqual(missing.count, 0, "acknowledged but not in the log: \(missing.prefix(5))")
         XCTAssertEqual(counts.values.filter { $0 > 1 }.count, 0, "an event was logged twice")
+        return harness.data
     }
 }
 
@@ -86,10 +105,10 @@ enum GatehouseBinary {
         return found
     }
 
-    static func serve(_ binary: URL, harness: GatewayHarness, port: UInt16) throws -> Process {
+    static func serve(_ binary: URL, harness: GatewayHarness, port: UInt16, arguments: [String] = []) throws -> Process {
         let process = Process()
         process.executableURL = binary
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", harness.data, "--routes", harness.routes]
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", harness.data, "--routes", harness.routes] + arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in harness.environment { env[k] = v }
         process.environment = env

@@ -1,0 +1,124 @@
+import Foundation
+import Glibc
+import XCTest
+@testable import EventLog
+
+/// Segments prepared zero-filled ahead of need: appends go into them, sealed segments still
+/// end at their last record, and a crash image (the files as they stand while the log is
+/// open) recovers every acknowledged record with the prepared space kept.
+final class PreallocationTests: XCTestCase {
+    private let segmentSize = 16 << 10
+
+    /// Appends one record at a time until `done` holds, giving the preparer time between them.
+    private func append(_ log: FileLog, from first: Int, until done: () throws -> Bool,
+                        size: Int = 500, timeout: TimeInterval = 20) throws -> [UInt64] {
+        var offsets: [UInt64] = []
+        var i = first
+        let deadline = Date().addingTimeInterval(timeout)
+        while try !done() {
+            guard Date() < deadline else { throw PreparerTimeout(appends: i - first) }
+            offsets += try log.appendAndWait([payload(i, size: size)])
+            i += 1
+            if i % 8 == 0 { usleep(2_000) }
+        }
+        return offsets
+    }
+
+    private func lastSegmentIsPrepared(_ dir: TempDirectory, _ log: FileLog) throws -> Bool {
+        guard let last = try dir.segments().last, try dir.segments().count > 1 else { return false }
+        let base = UInt64((last as NSString).lastPathComponent.dropLast(4))!
+        return try fileSize(last) == segmentSize && log.durableEnd - base + 24 < UInt64(segmentSize)
+    }
+
+    func testRollsGoIntoPreparedFilesAndSealedSegmentsEndAtTheirLastRecord() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        var offsets: [UInt64] = []
+        do {
+            let log = try FileLog.open(directory: dir.path, options: FileLogOptions(segmentSize: segmentSize))
+            defer { log.close() }
+            offsets = try append(log, from: 0) { try lastSegmentIsPrepared(dir, log) }
+            offsets += try append(log, from: offsets.count) { offsets.count >= 20 }
+            offsets += try log.appendAndWait([payload(offsets.count, size: 500)])
+            XCTAssertTrue(try lastSegmentIsPrepared(dir, log) || dir.segments().count > 2)
+        }
+        let segments = try dir.segments()
+        XCTAssertGreaterThan(segments.count, 1)
+        for (sealed, next) in zip(segments, segments.dropFirst()) {
+            let base = UInt64((sealed as NSString).lastPathComponent.dropLast(4))!
+            let nextBase = UInt64((next as NSString).lastPathComponent.dropLast(4))!
+            XCTAssertEqual(try fileSize(sealed), 24 + Int(nextBase - base), "\(sealed) ends at its last record")
+        }
+        XCTAssertTrue(LogVerifier.verify(directory: dir.path).isClean)
+
+        let log = try FileLog.open(directory: dir.path, options: FileLogOptions(segmentSize: segmentSize))
+        defer { log.close() }
+        XCTAssertEqual(log.recovery.records, offsets.count)
+        XCTAssertEqual(log.recovery.truncatedBytes, 0)
+        XCTAssertEqual(log.recovery.removedFiles, [], "the prepared file left by the stop goes without a mention")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/" + SegmentPreparer.fileName))
+        let records = try readAll(log)
+        XCTAssertEqual(records.map(\.offset), offsets)
+        XCTAssertTrue(records.enumerated().allSatisfy { $0.element.payload == payload($0.offset, size: 500) })
+    }
+
+    /// The files as a power cut would leave them (the page cache written, nothing closed):
+    /// every acknowledged record is there, nothing is cut, and appends go on in the zeros.
+    func testACrashImageOfAPreparedSegmentRecoversEveryAcknowledgedRecord() throws {
+        let dir = try TempDirectory()
+        let image = try TempDirectory()
+        defer { dir.remove(); image.remove() }
+        let options = FileLogOptions(segmentSize: segmentSize)
+        let log = try FileLog.open(directory: dir.path, options: options)
+        var offsets = try append(log, from: 0) { try lastSegmentIsPrepared(dir, log) }
+        offsets += try log.appendAndWait((0..<5).map { payload(offsets.count + $0, size: 500) })
+        try FileManager.default.copyItem(atPath: dir.path, toPath: image.path)
+        log.close()
+        try? FileManager.default.removeItem(atPath: image.path + "/LOCK")
+
+        let recovered = try FileLog.open(directory: image.path, options: options)
+        defer { recovered.close() }
+        XCTAssertEqual(recovered.recovery.records, offsets.count)
+        XCTAssertEqual(recovered.recovery.truncatedBytes, 0)
+        XCTAssertEqual(try fileSize(try image.segments().last!), segmentSize, "the prepared space is kept")
+        let next = try recovered.appendAndWait([payload(offsets.count, size: 500)])
+        XCTAssertEqual(next, [recovered.durableEnd - 508])
+        XCTAssertEqual(try readAll(recovered).map(\.offset), offsets + next)
+    }
+
+    /// A new log's first segment is not prepared; once it is busy, the writer leaves it for a
+    /// prepared one early instead of growing it to the full segment size.
+    func testABusyFirstSegmentMovesEarlyToAPreparedOne() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let size = 4 << 20
+        let options = FileLogOptions(segmentSize: size)
+        let log = try FileLog.open(directory: dir.path, options: options)
+        defer { log.close() }
+        let offsets = try append(log, from: 0, until: { try dir.segments().count == 2 }, size: 8 << 10)
+        let segments = try dir.segments()
+        let firstSize = try fileSize(segments[0])
+        XCTAssertGreaterThanOrEqual(firstSize - 24, LogWriter.earlyRollBytes)
+        XCTAssertLessThan(firstSize, size, "left before it was full")
+        XCTAssertEqual(try fileSize(segments[1]), size)
+        XCTAssertEqual(try readAll(log).map(\.offset), offsets)
+    }
+
+    func testWithoutPreallocationFilesHoldExactlyTheirRecords() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let log = try FileLog.open(directory: dir.path, options: FileLogOptions(segmentSize: segmentSize, preallocate: false))
+        for i in 0..<100 { _ = try log.appendAndWait([payload(i, size: 500)]) }
+        usleep(50_000)
+        let last = try XCTUnwrap(try dir.segments().last)
+        let base = UInt64((last as NSString).lastPathComponent.dropLast(4))!
+        XCTAssertEqual(try fileSize(last), 24 + Int(log.durableEnd - base))
+        log.close()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path + "/" + SegmentPreparer.fileName))
+    }
+}
+
+private struct PreparerTimeout: Error, CustomStringConvertible {
+    let appends: Int
+    var description: String { "the awaited segment layout never came after \(appends) appends" }
+}
