@@ -104,14 +104,23 @@ final class StateIndexTests: XCTestCase {
         var events: [(UInt64, LogEvent)] = []
         var offset: UInt64 = 0
         for i in 0..<200 {
-            let received = LogEvent.received(ReceivedEvent(source: i % 3 == 0 ? "github" : "yunojuno", eventID: "id\(i % 150)", eventType: "t",
-                                                           receivedAt: 1000 + Int64(i), signedAt: nil, contentType: nil, body: Array("{}".utf8)))
+            // Every fifth is routed at intake (a source without rules): no routed record follows.
+            let atIntake = i % 5 == 1
+            let received = LogEvent.received(ReceivedEvent(source: i % 3 == 0 ? "github" : "yunojuno", eventID: "id\(i % 150)",
+                                                           eventType: i % 2 == 0 ? "t" : nil, receivedAt: 1000 + Int64(i),
+                                                           signedAt: i % 4 == 0 ? 77 : nil, contentType: i % 3 == 1 ? "application/json" : nil,
+                                                           body: Array("{}".utf8), routedAtIntake: atIntake))
             events.append((offset, received))
             let receivedAt = offset
             offset += 100
-            events.append((offset, .routed(RoutedEvent(eventOffset: receivedAt, source: "yunojuno", eventID: "id\(i)", jobs: [], routedAt: 5))))
-            offset += 100
+            if !atIntake {
+                events.append((offset, .routed(RoutedEvent(eventOffset: receivedAt, source: "yunojuno", eventID: "id\(i)", jobs: [], routedAt: 5))))
+                offset += 100
+            }
         }
+        events.append((offset, .received(ReceivedEvent(source: "github", eventID: "unrouted", eventType: nil, receivedAt: 1, signedAt: nil,
+                                                       contentType: nil, body: []))))
+        offset += 100
         for (at, event) in events {
             viaEvents.apply(event, at: at)
             try event.encoded().withUnsafeBytes { try reader.read($0, at: at, into: &batch) }
@@ -126,7 +135,29 @@ final class StateIndexTests: XCTestCase {
         XCTAssertEqual(viaPayload.historyOffsets(eventID: "id3").map(\.records), viaEvents.historyOffsets(eventID: "id3").map(\.records))
         // 200 deliveries over 150 distinct ids per source pattern: later copies are not events.
         XCTAssertLessThan(viaPayload.uniqueEvents, 200)
-        XCTAssertEqual(viaPayload.historyOffsets(eventID: "id3").first?.records, [600, 700])
+        XCTAssertEqual(viaPayload.unrouted, [offset - 100], "only the event with neither a routed record nor routing at intake")
+        XCTAssertEqual(viaPayload.historyOffsets(eventID: "id3").first?.records, [500, 600])
+        XCTAssertEqual(viaPayload.historyOffsets(eventID: "id1").first?.records, [200], "routed at intake: one record")
+    }
+
+    /// Version 2 of `received` carries flags; without any, version 1 is still written.
+    func testReceivedRecordsRoundTripWithAndWithoutRoutingAtIntake() throws {
+        for atIntake in [false, true] {
+            let event = ReceivedEvent(source: "s", eventID: "e", eventType: "t", receivedAt: 5, signedAt: 6, contentType: "text/plain",
+                                      body: Array("body".utf8), routedAtIntake: atIntake)
+            let bytes = LogEvent.received(event).encoded()
+            XCTAssertEqual(bytes[1], atIntake ? 2 : 1)
+            XCTAssertEqual(try LogEvent.decode(bytes), .received(event))
+        }
+        var unknown = LogEvent.received(ReceivedEvent(source: "s", eventID: "e", eventType: nil, receivedAt: 5, signedAt: nil, contentType: nil,
+                                                      body: [1], routedAtIntake: true)).encoded()
+        let flags = unknown.count - 1 - 4 - 1  // the flags byte, before the body (a u32 length and one byte)
+        XCTAssertEqual(unknown[flags], 1)
+        unknown[flags] = 3
+        XCTAssertThrowsError(try LogEvent.decode(unknown)) { XCTAssertEqual($0 as? LogEventDecodingError, .unknownFlags(kind: 1, flags: 3)) }
+        var reader = FoldItemReader(digestKey: DigestKey.random())
+        var batch = FoldBatch()
+        XCTAssertThrowsError(try unknown.withUnsafeBytes { try reader.read($0, at: 0, into: &batch) })
     }
 
     /// A remap that lands after retention forgot its event plans nothing, whichever way the

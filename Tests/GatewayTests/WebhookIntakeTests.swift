@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Gateway
+import Routing
 import Signing
 import TestSupport
 import XCTest
@@ -36,6 +37,38 @@ final class WebhookIntakeTests: XCTestCase {
         XCTAssertEqual(events.first?.eventID, "msg_1")
         XCTAssertEqual(events.first?.eventType, "client.client_contact.created")
         XCTAssertEqual(events.first?.body, body)
+    }
+
+    /// A source without rules plans nothing, and its `received` record says so itself: one
+    /// record per webhook, never unrouted, shown as routed at intake, across a restart.
+    func testAnEventOfASourceWithoutRulesIsItsOwnRoutingRecord() throws {
+        do {
+            let (gateway, port) = try harness.start()
+            let body = GatewayHarness.event()
+            let client = try RawClient(port: port)
+            let response = client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "msg_norules", body: body), body: body)
+            XCTAssertEqual(response?.status, 200)
+            XCTAssertEqual(gateway.state.unrouted, [])
+            gateway.shutdown()
+        }
+        let log = try FileLog.open(directory: harness.data + "/log")
+        var records: [LogEvent] = []
+        try log.read(from: 0) { records.append(try LogEvent.decode($0.payload)); return true }
+        log.close()
+        XCTAssertEqual(records.count, 1, "no routed record follows: \(records)")
+        guard case .received(let event)? = records.first else { return XCTFail("\(records)") }
+        XCTAssertTrue(event.routedAtIntake)
+
+        let (gateway, port) = try harness.start()
+        defer { gateway.shutdown() }
+        XCTAssertEqual(gateway.state.unrouted, [], "a restart does not route it again")
+        let doc = try OperatorTest.json(try OperatorTest.get(port, "/events/msg_norules"))
+        let delivery = try XCTUnwrap(OperatorTest.items(doc[path: "deliveries"]).first)
+        let history = OperatorTest.items(delivery[path: "history"])
+        XCTAssertEqual(history.count, 1)
+        XCTAssertEqual(history.first?[path: "kind"], .string("received"))
+        XCTAssertEqual(history.first?[path: "routed_at_intake"], .bool(true))
+        XCTAssertEqual(delivery[path: "state"], .string("received"))
     }
 
     func testForgedStaleAndUnsignedDeliveriesGetOneGeneric401() throws {

@@ -110,6 +110,9 @@ final class ActionEngine: Sendable {
 
     /// Called once a received event is durable.
     func route(_ event: ReceivedEvent, offset: UInt64) {
+        // Its own record says it planned nothing (its source had no rules); writing a second
+        // record per webhook to say so again cost a log append, a fold and a lock round.
+        guard !event.routedAtIntake else { return }
         guard scheduler.withLock({ $0.routing.insert(offset).inserted }) else { return }
         let plans = router.plan(event, offset: offset)
         let routed = RoutedEvent(eventOffset: offset, source: event.source, eventID: event.eventID,

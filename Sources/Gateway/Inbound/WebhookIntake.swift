@@ -74,7 +74,7 @@ public final class WebhookIntake: Sendable {
         let received = ReceivedEvent(
             source: source.name, eventID: identity.id, eventType: identity.type,
             receivedAt: Clock.unixMilliseconds(), signedAt: verified.timestamp,
-            contentType: request.headers["content-type"], body: request.body)
+            contentType: request.headers["content-type"], body: request.body, routedAtIntake: source.rules.rules.isEmpty)
         store.append([.received(received)]) { [self] result in
             complete(key: key, result: result)
             if case .success(let offsets) = result { onDurable(received, offsets[0]) }

@@ -31,10 +31,14 @@ public enum LogEvent: Sendable, Equatable {
         var w = WireWriter(capacity: capacity)
         switch self {
         case .received(let e):
-            w.u8(Kind.received.rawValue); w.u8(1)
+            // Version 2 adds a flags byte before the body; version 1 (no flags) is still written
+            // when there are none, so logs without routing-at-intake stay readable by older builds.
+            w.u8(Kind.received.rawValue); w.u8(e.routedAtIntake ? 2 : 1)
             w.string(e.source); w.string(e.eventID); w.optionalString(e.eventType); w.i64(e.receivedAt)
             w.u8(e.signedAt == nil ? 0 : 1); w.i64(e.signedAt ?? 0)
-            w.optionalString(e.contentType); w.blob(e.body)
+            w.optionalString(e.contentType)
+            if e.routedAtIntake { w.u8(ReceivedFlags.routedAtIntake) }
+            w.blob(e.body)
         case .routed(let e), .remapped(let e):
             if case .routed = self { w.u8(Kind.routed.rawValue) } else { w.u8(Kind.remapped.rawValue) }
             w.u8(1)
@@ -78,16 +82,19 @@ public enum LogEvent: Sendable, Equatable {
         let kindByte = try r.u8()
         let version = try r.u8()
         guard let kind = Kind(rawValue: kindByte) else { throw .unknownKind(kindByte) }
-        guard version == 1 else { throw .unsupportedVersion(kind: kindByte, version: version) }
+        guard version == 1 || (kind == .received && version == 2) else { throw .unsupportedVersion(kind: kindByte, version: version) }
         switch kind {
         case .received:
             let source = try r.string(), id = try r.string(), type = try r.optionalString(), receivedAt = try r.i64()
             let hasSignedAt = try r.u8() == 1
             let signedAt = try r.i64()
             let contentType = try r.optionalString()
+            let flags = version == 2 ? try r.u8() : 0
+            guard flags & ~ReceivedFlags.known == 0 else { throw .unknownFlags(kind: kindByte, flags: flags) }
             let body = withBody ? try r.blob() : []
             return .received(ReceivedEvent(source: source, eventID: id, eventType: type, receivedAt: receivedAt,
-                                           signedAt: hasSignedAt ? signedAt : nil, contentType: contentType, body: body))
+                                           signedAt: hasSignedAt ? signedAt : nil, contentType: contentType, body: body,
+                                           routedAtIntake: flags & ReceivedFlags.routedAtIntake != 0))
         case .routed, .remapped:
             let offset = try r.u64(), source = try r.string(), id = try r.string(), at = try r.i64()
             let jobs = try JobPlanCoding.decode(try r.blob())
@@ -125,4 +132,10 @@ public enum LogEvent: Sendable, Equatable {
                                                     status: statusRaw < 0 ? nil : Int(statusRaw), outcome: outcome))
         }
     }
+}
+
+/// Bits of a version-2 `received` record's flags byte.
+enum ReceivedFlags {
+    static let routedAtIntake: UInt8 = 1
+    static let known: UInt8 = routedAtIntake
 }

@@ -2,12 +2,14 @@ public enum LogEventDecodingError: Error, Sendable, Equatable, CustomStringConve
     case truncated
     case unknownKind(UInt8)
     case unsupportedVersion(kind: UInt8, version: UInt8)
+    case unknownFlags(kind: UInt8, flags: UInt8)
 
     public var description: String {
         switch self {
         case .truncated: return "event record ends early"
         case .unknownKind(let k): return "unknown event kind \(k) (written by a newer gatehouse?)"
         case .unsupportedVersion(let k, let v): return "event kind \(k) version \(v) is not understood"
+        case .unknownFlags(let k, let f): return "event kind \(k) has flags \(f) that are not understood (written by a newer gatehouse?)"
         }
     }
 }

@@ -10,8 +10,12 @@ public struct ReceivedEvent: Sendable, Equatable {
     public var signedAt: Int64?
     public var contentType: String?
     public var body: [UInt8]
+    /// Its source had no rules when it arrived, so this record is its routing too: no
+    /// `routed` record follows (it would only say "no jobs"), and it is never unrouted.
+    public var routedAtIntake: Bool
 
-    public init(source: String, eventID: String, eventType: String?, receivedAt: Int64, signedAt: Int64?, contentType: String?, body: [UInt8]) {
+    public init(source: String, eventID: String, eventType: String?, receivedAt: Int64, signedAt: Int64?, contentType: String?,
+                body: [UInt8], routedAtIntake: Bool = false) {
         self.source = source
         self.eventID = eventID
         self.eventType = eventType
@@ -19,5 +23,6 @@ public struct ReceivedEvent: Sendable, Equatable {
         self.signedAt = signedAt
         self.contentType = contentType
         self.body = body
+        self.routedAtIntake = routedAtIntake
     }
 }

@@ -39,9 +39,15 @@ enum EventHistory {
                 if includeBody {
                     delivery["body"] = (try? JSONValue.parse(e.body)) ?? .string(String(decoding: e.body, as: UTF8.self))
                 }
-                history.append(.object(["kind": .string("received"), "at": .string(Clock.iso8601(milliseconds: e.receivedAt)),
-                                        "offset": .int(Int64(offset)), "source": .string(e.source),
-                                        "type": e.eventType.map(JSONValue.string) ?? .null, "body_bytes": .int(Int64(e.body.count))]))
+                var item: [String: JSONValue] = ["kind": .string("received"), "at": .string(Clock.iso8601(milliseconds: e.receivedAt)),
+                                                 "offset": .int(Int64(offset)), "source": .string(e.source),
+                                                 "type": e.eventType.map(JSONValue.string) ?? .null, "body_bytes": .int(Int64(e.body.count))]
+                if e.routedAtIntake {
+                    // Its source had no rules: this record is its routing, with no jobs.
+                    item["routed_at_intake"] = .bool(true)
+                    routed = true
+                }
+                history.append(.object(item))
             case .routed(let e), .remapped(let e):
                 let kind: String
                 if case .routed = event { kind = "routed"; routed = true } else { kind = "remapped" }

@@ -103,7 +103,7 @@ final class LogTail: Sendable {
     /// would fail, so the same records count as before.
     static func receivedAt(_ payload: UnsafeRawBufferPointer) -> Int64? {
         var r = WireCursor(payload)
-        guard r.u8() == LogEvent.Kind.received.rawValue, r.u8() == 1,
+        guard r.u8() == LogEvent.Kind.received.rawValue, let version = r.u8(), version == 1 || version == 2,
               r.blob() != nil, r.blob() != nil else { return nil }
         guard let hasType = r.u8(), hasType == 0 || r.blob() != nil,
               let at = r.i64(), r.u8() != nil, r.i64() != nil,

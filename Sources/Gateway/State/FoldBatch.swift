@@ -5,13 +5,14 @@
 /// alongside and items point at them by index.
 struct FoldBatch: Sendable {
     struct Item: Sendable {
-        enum Kind: UInt8, Sendable { case received, routedWithoutJobs, event }
+        /// `receivedRouted`: a received record that is its own routing (see `ReceivedEvent.routedAtIntake`).
+        enum Kind: UInt8, Sendable { case received, receivedRouted, routedWithoutJobs, event }
         var kind: Kind
         var offset: UInt64
         var digest = KeyDigest(high: 0, low: 0)
         /// `routedWithoutJobs`: the event it routes.
         var eventOffset: UInt64 = 0
-        /// `received`: index of its source among all names read so far; `event`: index
+        /// `received`, `receivedRouted`: index of its source among all names read so far; `event`: index
         /// into `events`.
         var index = 0
     }

@@ -19,6 +19,18 @@ struct FoldItemReader {
             guard let source = cursor.blob(), let eventID = cursor.blob() else { throw .truncated }
             batch.items.append(.init(kind: .received, offset: offset, digest: KeyDigest.of(source: source, eventID: eventID, key: digestKey),
                                      index: sourceIndex(source, &batch)))
+        case (LogEvent.Kind.received.rawValue, 2):
+            // The flags byte sits after the fields the fold does not need.
+            guard let source = cursor.blob(), let eventID = cursor.blob(),
+                  let hasType = cursor.u8(), hasType == 0 || cursor.blob() != nil,
+                  cursor.i64() != nil, cursor.u8() != nil, cursor.i64() != nil,
+                  let hasContentType = cursor.u8(), hasContentType == 0 || cursor.blob() != nil,
+                  let flags = cursor.u8() else { throw .truncated }
+            guard flags & ~ReceivedFlags.known == 0 else { throw .unknownFlags(kind: LogEvent.Kind.received.rawValue, flags: flags) }
+            let routed = flags & ReceivedFlags.routedAtIntake != 0
+            batch.items.append(.init(kind: routed ? .receivedRouted : .received, offset: offset,
+                                     digest: KeyDigest.of(source: source, eventID: eventID, key: digestKey),
+                                     index: sourceIndex(source, &batch)))
         case (LogEvent.Kind.routed.rawValue, 1):
             guard let eventOffset = cursor.u64(), cursor.blob() != nil, cursor.blob() != nil, cursor.i64() != nil,
                   let plans = cursor.blob() else { throw .truncated }

@@ -173,12 +173,12 @@ public struct GatewayState: Sendable {
 
     /// A run of `received` records from one source, by their keys' digests (see
     /// `StateFolder`, which reads these in place): one count update for the run.
-    mutating func applyReceived(_ run: ArraySlice<(digest: KeyDigest, offset: UInt64)>, source: String) {
+    mutating func applyReceived(_ run: ArraySlice<HeldReceived>, source: String) {
         var accepted = 0
         for entry in run {
             eventsApplied += 1
             lastOffset = entry.offset
-            if noteAccepted(entry.digest, at: entry.offset) { accepted += 1 }
+            if noteAccepted(entry.digest, at: entry.offset, routed: entry.routed) { accepted += 1 }
         }
         if accepted > 0 { acceptedBySource[source, default: 0] += accepted }
     }
@@ -193,15 +193,15 @@ public struct GatewayState: Sendable {
     /// Warms the dedupe slot of `digest` ahead of `applyReceived`.
     func prefetch(_ digest: KeyDigest) { seen.prefetch(digest) }
 
-    private mutating func noteReceived(_ digest: KeyDigest, source: String, at offset: UInt64) {
-        if noteAccepted(digest, at: offset) { acceptedBySource[source, default: 0] += 1 }
+    private mutating func noteReceived(_ digest: KeyDigest, source: String, at offset: UInt64, routed: Bool) {
+        if noteAccepted(digest, at: offset, routed: routed) { acceptedBySource[source, default: 0] += 1 }
     }
 
     /// Indexes an accepted event; false for a later copy of a known key (only an old log can
     /// hold one; the first stays canonical).
-    private mutating func noteAccepted(_ digest: KeyDigest, at offset: UInt64) -> Bool {
+    private mutating func noteAccepted(_ digest: KeyDigest, at offset: UInt64, routed: Bool) -> Bool {
         guard seen.insert(digest, offset) else { return false }
-        unroutedSet.insert(offset)
+        if !routed { unroutedSet.insert(offset) }
         history.addEvent(offset)
         return true
     }
@@ -218,7 +218,8 @@ public struct GatewayState: Sendable {
         switch event {
         case .received(let e):
             guard !deliveriesOnly else { return }
-            noteReceived(KeyDigest.of(DedupeKey(source: e.source, eventID: e.eventID), key: digestKey), source: e.source, at: offset)
+            noteReceived(KeyDigest.of(DedupeKey(source: e.source, eventID: e.eventID), key: digestKey), source: e.source, at: offset,
+                         routed: e.routedAtIntake)
         case .routed(let e):
             guard !deliveriesOnly, unroutedSet.remove(e.eventOffset) else { return }
             history(e.eventOffset)

@@ -7,7 +7,7 @@
 struct StateFolder {
     private var state: GatewayState
     private var sources: [String] = []
-    private var held: [(digest: KeyDigest, offset: UInt64)] = []
+    private var held: [HeldReceived] = []
     /// The source of each held record, as runs: (source index, how many of `held` it covers).
     private var heldSources: [(source: Int, count: Int)] = []
     private static let holdLimit = 16
@@ -23,10 +23,10 @@ struct StateFolder {
         sources.append(contentsOf: batch.newSources)
         for item in batch.items {
             switch item.kind {
-            case .received:
+            case .received, .receivedRouted:
                 state.prefetch(item.digest)
                 if heldSources.last?.source == item.index { heldSources[heldSources.count - 1].count += 1 } else { heldSources.append((item.index, 1)) }
-                held.append((item.digest, item.offset))
+                held.append(HeldReceived(digest: item.digest, offset: item.offset, routed: item.kind == .receivedRouted))
                 if held.count == Self.holdLimit { applyHeld() }
             case .routedWithoutJobs:
                 applyHeld()
