@@ -47,6 +47,45 @@ final class StateIndexTests: XCTestCase {
         XCTAssertNil(index[KeyDigest.of(DedupeKey(source: "t", eventID: "e1"), key: key)])
     }
 
+    /// Growth moves entries a few slots per insert: every operation must see one table's
+    /// worth of entries while two tables exist (checked against a dictionary throughout,
+    /// with copies taken mid-move that must not change, and removals mid-move).
+    func testDigestIndexAgreesWithADictionaryWhileItGrows() {
+        var index = DigestIndex()
+        var reference: [KeyDigest: UInt64] = [:]
+        var copies: [(DigestIndex, Int)] = []
+        let key = DigestKey.random()
+        func digest(_ i: Int) -> KeyDigest { KeyDigest.of(DedupeKey(source: "s", eventID: "e\(i)"), key: key) }
+        for i in 0..<40_000 {
+            XCTAssertTrue(index.insert(digest(i), UInt64(i)))
+            reference[digest(i)] = UInt64(i)
+            let again = digest(i / 2)
+            XCTAssertEqual(index.insert(again, UInt64(i / 2)), reference[again] == nil, "only an unknown digest goes in (\(i / 2))")
+            reference[again] = UInt64(i / 2)
+            XCTAssertEqual(index[digest(i / 3)], reference[digest(i / 3)])
+            if i % 997 == 0 {
+                XCTAssertEqual(index.remove(digest(i - 1)), i > 0 ? UInt64(i - 1) : nil)
+                reference[digest(i - 1)] = nil
+            }
+            if i % 4099 == 0 { copies.append((index, reference.count)) }
+            XCTAssertEqual(index.count, reference.count)
+        }
+        XCTAssertNil(index[digest(-5)])
+        var seen: [KeyDigest: UInt64] = [:]
+        index.forEach { high, low, value in seen[KeyDigest(high: high, low: low & ~1)] = value }
+        XCTAssertEqual(seen.count, reference.count)
+        for (digest, value) in reference { XCTAssertEqual(seen[KeyDigest(high: digest.high, low: digest.low & ~1)], value) }
+        for (copy, count) in copies {
+            var entries = 0
+            copy.forEach { _, _, _ in entries += 1 }
+            XCTAssertEqual(entries, count, "a copy keeps what it held")
+        }
+        index.removeAll(valuesBelow: 20_000)
+        XCTAssertEqual(index.count, reference.values.filter { $0 >= 20_000 }.count)
+        XCTAssertNil(index[digest(19_999)])
+        XCTAssertEqual(index[digest(39_999)], 39_999)
+    }
+
     func testHistoryChainsInterleaveEvents() {
         var chains = HistoryChains()
         chains.addEvent(0)

@@ -9,6 +9,16 @@ struct DigestIndex: Sendable {
     // digest looks empty (127 bits remain).
     private var storage: WordBuffer
     private(set) var count = 0
+    /// The table being outgrown, while its entries move into `storage` a few slots per insert:
+    /// moving them all at once held the state's lock for 20-60 ms at each doubling past a few
+    /// hundred thousand events, and every request waited. Entries stay in it once moved (a
+    /// cleared slot would cut the probe runs that pass it), so look-ups may consult both.
+    private var outgrown: WordBuffer?
+    /// Slots of `outgrown` below this have been moved.
+    private var moved = 0
+    /// Slots of `outgrown` moved per insert: its last slot moves long before `storage`,
+    /// twice its size, fills to the load limit (that takes a quarter of its capacity).
+    private static let movesPerInsert = 8
 
     init(capacity: Int = 0) {
         storage = WordBuffer(count: 4 * OffsetHashing.slots(for: capacity))
@@ -17,9 +27,14 @@ struct DigestIndex: Sendable {
     private var capacity: Int { storage.count / 4 }
 
     subscript(digest: KeyDigest) -> UInt64? {
-        let words = storage.words
+        if let value = Self.find(digest, in: storage) { return value }
+        return outgrown.flatMap { Self.find(digest, in: $0) }
+    }
+
+    private static func find(_ digest: KeyDigest, in table: WordBuffer) -> UInt64? {
+        let words = table.words
         let low = digest.low | 1
-        let mask = capacity - 1
+        let mask = table.count / 4 - 1
         var i = Int(truncatingIfNeeded: digest.high) & mask
         while words[4 * i + 1] != 0 {
             if words[4 * i + 1] == low && words[4 * i] == digest.high { return words[4 * i + 2] }
@@ -36,32 +51,68 @@ struct DigestIndex: Sendable {
     /// Inserts unless present; returns false (and changes nothing) when the digest is known.
     @discardableResult
     mutating func insert(_ digest: KeyDigest, _ value: UInt64) -> Bool {
-        if (count + 1) * 4 > capacity * 3 { grow(to: capacity * 2) }
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        let words = storage.words
-        let low = digest.low | 1
-        let mask = capacity - 1
-        var i = Int(truncatingIfNeeded: digest.high) & mask
-        while words[4 * i + 1] != 0 {
-            if words[4 * i + 1] == low && words[4 * i] == digest.high { return false }
-            i = (i + 1) & mask
+        if (count + 1) * 4 > capacity * 3 {
+            // Normally nothing is left to move by now (see `movesPerInsert`); removals aside.
+            finishMoving()
+            outgrown = storage
+            moved = 0
+            storage = WordBuffer(count: 4 * capacity * 2)
         }
-        words[4 * i] = digest.high
-        words[4 * i + 1] = low
-        words[4 * i + 2] = value
+        if outgrown != nil { moveSome() }
+        if let old = outgrown, Self.find(digest, in: old) != nil { return false }
+        guard Self.place(digest.high, digest.low | 1, value, in: storage) else { return false }
         count += 1
         return true
     }
 
+    /// Writes the entry into `table` unless its digest is there already.
+    private static func place(_ high: UInt64, _ low: UInt64, _ value: UInt64, in table: WordBuffer) -> Bool {
+        let words = table.words
+        let mask = table.count / 4 - 1
+        var i = Int(truncatingIfNeeded: high) & mask
+        while words[4 * i + 1] != 0 {
+            if words[4 * i + 1] == low && words[4 * i] == high { return false }
+            i = (i + 1) & mask
+        }
+        words[4 * i] = high
+        words[4 * i + 1] = low
+        words[4 * i + 2] = value
+        return true
+    }
+
+    private mutating func moveSome(_ slots: Int = movesPerInsert) {
+        guard let old = outgrown else { return }
+        let words = old.words
+        let end = min(old.count / 4, moved + slots)
+        for i in moved..<end where words[4 * i + 1] != 0 {
+            _ = Self.place(words[4 * i], words[4 * i + 1], words[4 * i + 2], in: storage)
+        }
+        moved = end
+        if moved == old.count / 4 { outgrown = nil }
+    }
+
+    private mutating func finishMoving() {
+        if outgrown != nil {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            moveSome(Int.max / 2)
+        }
+    }
+
     mutating func reserve(_ wanted: Int) {
         let target = OffsetHashing.slots(for: wanted)
-        if target > capacity { grow(to: target) }
+        if target > capacity { rebuild(slots: target) { _ in true } }
     }
 
     /// Every entry as (high, low, value) words, in slot order: what a snapshot stores.
     func forEach(_ body: (UInt64, UInt64, UInt64) -> Void) {
         let words = storage.words
         for i in 0..<capacity where words[4 * i + 1] != 0 { body(words[4 * i], words[4 * i + 1], words[4 * i + 2]) }
+        // Entries not moved yet; the moved ones were just visited in `storage`.
+        if let old = outgrown {
+            let words = old.words
+            for i in moved..<(old.count / 4) where words[4 * i + 1] != 0 { body(words[4 * i], words[4 * i + 1], words[4 * i + 2]) }
+        }
     }
 
     /// Forgets every entry whose value is below `floor` (the dedupe window's edge).
@@ -80,6 +131,8 @@ struct DigestIndex: Sendable {
     @discardableResult
     mutating func remove(_ digest: KeyDigest) -> UInt64? {
         guard count > 0 else { return nil }
+        // Rare (a settled delivery reopened): not worth teaching removal about two tables.
+        finishMoving()
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         let words = storage.words
         let low = digest.low | 1
@@ -113,19 +166,16 @@ struct DigestIndex: Sendable {
         insert(KeyDigest(high: high, low: low), value)
     }
 
-    private mutating func grow(to newCapacity: Int) {
-        rebuild(slots: newCapacity) { _ in true }
-    }
-
-    /// Moves the entries whose value passes `keep` into a fresh table of `slots` slots.
+    /// Puts the entries whose value passes `keep` into a fresh table of `slots` slots, at once.
     private mutating func rebuild(slots: Int, keeping keep: (UInt64) -> Bool) {
-        let old = storage
-        let oldCapacity = capacity
-        storage = WordBuffer(count: 4 * slots)
-        count = 0
-        let words = old.words
-        for i in 0..<oldCapacity where words[4 * i + 1] != 0 && keep(words[4 * i + 2]) {
-            insert(KeyDigest(high: words[4 * i], low: words[4 * i + 1]), words[4 * i + 2])
+        let fresh = WordBuffer(count: 4 * slots)
+        var kept = 0
+        forEach { high, low, value in
+            if keep(value) && Self.place(high, low, value, in: fresh) { kept += 1 }
         }
+        storage = fresh
+        outgrown = nil
+        moved = 0
+        count = kept
     }
 }
