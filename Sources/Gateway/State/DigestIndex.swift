@@ -57,7 +57,7 @@ struct DigestIndex: Sendable {
             finishMoving()
             outgrown = storage
             moved = 0
-            storage = WordBuffer(count: 4 * capacity * 2)
+            storage = WordBuffer(count: 4 * capacity * 2, hugePages: false)
         }
         if outgrown != nil { moveSome() }
         if let old = outgrown, Self.find(digest, in: old) != nil { return false }
@@ -89,7 +89,10 @@ struct DigestIndex: Sendable {
             _ = Self.place(words[4 * i], words[4 * i + 1], words[4 * i + 2], in: storage)
         }
         moved = end
-        if moved == old.count / 4 { outgrown = nil }
+        if moved == old.count / 4 {
+            outgrown = nil
+            storage.adviseHugePages()
+        }
     }
 
     private mutating func finishMoving() {

@@ -11,16 +11,25 @@ final class WordBuffer: @unchecked Sendable {
     let count: Int
     private let mapped: Int
 
-    init(count: Int) {
+    /// `hugePages: false` leaves the first touches of the memory to 4 KiB faults: on this
+    /// machine a huge page's first touch took about 4.5 ms, which a table growing under the
+    /// state's lock made every waiting request pay; `adviseHugePages()` asks for them later.
+    init(count: Int, hugePages: Bool = true) {
         let bytes = max(count * 8, 8)
         let huge = 2 << 20
         mapped = bytes >= huge ? (bytes + huge - 1) / huge * huge : bytes
         guard let raw = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
             fatalError("out of memory: cannot map \(mapped) bytes for the dedupe index")
         }
-        if mapped >= huge { _ = madvise(raw, mapped, 14 /* MADV_HUGEPAGE */) }
         words = raw.bindMemory(to: UInt64.self, capacity: count)
         self.count = count
+        if hugePages { adviseHugePages() }
+    }
+
+    /// Lets the kernel back the memory with huge pages (in the background, for pages already
+    /// touched): the index is probed at random, and TLB misses cost more than the probes.
+    func adviseHugePages() {
+        if mapped >= 2 << 20 { _ = madvise(words, mapped, 14 /* MADV_HUGEPAGE */) }
     }
 
     func copy() -> WordBuffer {
