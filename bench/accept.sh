@@ -2,7 +2,7 @@
 # Durable signed acceptance: the gateway (release build, fsync on) against nginx `return 200`,
 # both driven by wrk with the same distinct, correctly signed 1 KB webhook requests, 50
 # connections, in one run on this machine. Prints both rates, the ratio and the gateway's
-# latency. Usage: bench/accept.sh [seconds] [connections]
+# latency. Usage: bench/accept.sh [seconds] [connections]; GATEHOUSE_BIN=path to measure another build.
 source "$(dirname "$0")/lib.sh"
 DURATION=${1:-10}
 CONNECTIONS=${2:-50}
@@ -12,8 +12,8 @@ WORK=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 ensure_packages wrk nginx-light curl
-build_release
-BIN="$ROOT/.build/release/gatehouse"
+# GATEHOUSE_BIN runs another build (an A/B against an older commit) with this script's client.
+if [ -n "${GATEHOUSE_BIN:-}" ]; then BIN=$GATEHOUSE_BIN; else build_release; BIN="$ROOT/.build/release/gatehouse"; fi
 
 SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
 mkdir -p "$WORK/routes" "$WORK/data"

@@ -78,8 +78,9 @@ final class SegmentPreparer: Sendable {
         }
     }
 
-    /// Stops preparing: waits for a preparation under way and closes a file nobody took.
-    /// The file itself stays until the next open deletes it.
+    /// Stops preparing: a preparation under way gives up at its next step (a close does not
+    /// wait for 64 MiB of zeros), and a file nobody took is closed. What is on disk stays
+    /// until the next open deletes it.
     func finish() {
         let fd: Int32? = stage.withLock { stage in
             defer { stage = .finished }
@@ -90,6 +91,10 @@ final class SegmentPreparer: Sendable {
         queue.sync {}
     }
 
+    private var isFinished: Bool {
+        stage.withLock { if case .finished = $0 { return true } else { return false } }
+    }
+
     private func prepare() -> Int32? {
         let fd: Int32
         do { fd = try FileIO.open(path, flags: O_RDWR | O_CREAT | O_TRUNC) } catch { return nil }
@@ -98,6 +103,7 @@ final class SegmentPreparer: Sendable {
             let zeros = [UInt8](repeating: 0, count: min(size, 1 << 20))
             var position = 0
             while position < size {
+                if isFinished { throw LogError.closed }
                 let count = min(zeros.count, size - position)
                 try zeros.withBytes { (bytes) throws(LogError) in
                     try FileIO.writeFully(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<count]), at: position)
