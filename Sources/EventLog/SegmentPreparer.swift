@@ -15,7 +15,7 @@ final class SegmentPreparer: Sendable {
     static let retryAfterNanoseconds: UInt64 = 10_000_000_000
     /// Zeros are written and synced in steps of this size, so the device never holds one
     /// long write in front of the group commit's small syncs.
-    static let stepBytes = 4 << 20
+    static let stepBytes = 1 << 20
 
     private enum Stage {
         case idle
