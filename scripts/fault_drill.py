@@ -524,6 +524,8 @@ def read_log(directory):
         base = int.from_bytes(data[12:20], "little")
         pos = 24
         while pos + 8 <= len(data):
+            if data[pos:pos + 8] == bytes(8):
+                break  # eight zero bytes are never a record: the rest is space prepared for appends
             length = int.from_bytes(data[pos + 4:pos + 8], "little")
             if pos + 8 + length > len(data):
                 raise RuntimeError(f"{name}: record at {pos} runs past the end (torn tail after a clean stop?)")
