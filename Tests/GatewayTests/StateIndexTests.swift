@@ -86,6 +86,33 @@ final class StateIndexTests: XCTestCase {
         XCTAssertEqual(index[digest(39_999)], 39_999)
     }
 
+    /// Chunk edges are where a chunked array can go wrong: appends, writes and copies across
+    /// them must behave as one `Array`.
+    func testChunkedArrayBehavesAsOneArrayAcrossChunks() {
+        var chunked = ChunkedArray<UInt64>()
+        var reference: [UInt64] = []
+        for i in 0..<200_000 {
+            chunked.append(UInt64(i) &* 2654435761)
+            reference.append(UInt64(i) &* 2654435761)
+        }
+        let copy = chunked
+        for i in stride(from: 0, to: 200_000, by: 65_535) {
+            chunked[i] = 7
+            reference[i] = 7
+        }
+        chunked.append(9)
+        reference.append(9)
+        XCTAssertEqual(chunked.count, reference.count)
+        XCTAssertEqual(chunked.array, reference)
+        XCTAssertEqual(copy.count, 200_000, "a copy keeps what it held")
+        XCTAssertEqual(copy[65_535], UInt64(65_535) &* 2654435761)
+        XCTAssertEqual(ChunkedArray(reference), chunked)
+        XCTAssertNotEqual(ChunkedArray(Array(reference.dropLast())), chunked)
+        XCTAssertEqual(chunked[65_536], reference[65_536])
+        XCTAssertTrue(ChunkedArray<UInt64>().isEmpty)
+        XCTAssertEqual(ChunkedArray(Array(reference.prefix(65_536))).array, Array(reference.prefix(65_536)))
+    }
+
     func testHistoryChainsInterleaveEvents() {
         var chains = HistoryChains()
         chains.addEvent(0)

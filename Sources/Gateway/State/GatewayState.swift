@@ -129,7 +129,7 @@ public struct GatewayState: Sendable {
     }
 
     /// The `received` offsets of accepted events, in log order.
-    public var receivedOffsets: [UInt64] { history.received }
+    public var receivedOffsets: [UInt64] { history.received.array }
 
     public func contains(_ key: DedupeKey) -> Bool { receivedOffset(of: key) != nil }
 

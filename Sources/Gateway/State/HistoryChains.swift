@@ -4,14 +4,14 @@
 /// instead of hashing into tables, and a snapshot stores the four arrays as they are.
 struct HistoryChains: Sendable, Equatable {
     /// `received` offsets of accepted events, ascending: event n is `received[n]`.
-    private(set) var received: [UInt64] = []
+    private(set) var received = ChunkedArray<UInt64>()
     /// Per event: the index in `records` of its newest later record, or -1.
-    private(set) var newest: [Int] = []
+    private(set) var newest = ChunkedArray<Int>()
     /// Records after the `received` one (routed, attempts, deliveries...), in log order.
-    private(set) var records: [UInt64] = []
+    private(set) var records = ChunkedArray<UInt64>()
     /// Per record: the index in `records` of the one before it in its chain, or -1 for the
     /// event's `received` record.
-    private(set) var previous: [Int] = []
+    private(set) var previous = ChunkedArray<Int>()
 
     init() {}
 
@@ -20,20 +20,16 @@ struct HistoryChains: Sendable, Equatable {
         guard newest.count == received.count, previous.count == records.count,
               newest.allSatisfy({ $0 >= -1 && $0 < records.count }),
               previous.indices.allSatisfy({ previous[$0] >= -1 && previous[$0] < $0 }) else { return nil }
-        self.received = received
-        self.newest = newest
-        self.records = records
-        self.previous = previous
+        self.received = ChunkedArray(received)
+        self.newest = ChunkedArray(newest)
+        self.records = ChunkedArray(records)
+        self.previous = ChunkedArray(previous)
     }
 
     var eventCount: Int { received.count }
 
-    mutating func reserve(events: Int) {
-        received.reserveCapacity(events)
-        newest.reserveCapacity(events)
-        records.reserveCapacity(events)
-        previous.reserveCapacity(events)
-    }
+    /// Kept for the callers that size the state up front; chunks need no reserving.
+    mutating func reserve(events: Int) {}
 
     mutating func addEvent(_ offset: UInt64) {
         received.append(offset)
@@ -96,10 +92,10 @@ struct HistoryChains: Sendable, Equatable {
             for record in chain(ofEvent: n).dropFirst() { kept.append((record, n - first)) }
         }
         kept.sort { $0.record < $1.record }
-        received.removeFirst(first)
-        newest = [Int](repeating: -1, count: received.count)
-        records = []
-        previous = []
+        received = ChunkedArray(Array(received.array.dropFirst(first)))
+        newest = ChunkedArray([Int](repeating: -1, count: received.count))
+        records = ChunkedArray()
+        previous = ChunkedArray()
         for entry in kept { link(entry.record, toEvent: entry.event) }
     }
 

@@ -50,7 +50,8 @@ struct StateSnapshot: Sendable, Equatable {
             w.string(key.api); w.string(key.status.rawValue); w.u64(UInt64(count))
         }
         let indexes = { (list: [Int]) in list.map { UInt64(bitPattern: Int64($0)) } }
-        for table in [unrouted, seen, history.received, indexes(history.newest), history.records, indexes(history.previous), workRecords] {
+        for table in [unrouted, seen, history.received.array, indexes(history.newest.array), history.records.array,
+                      indexes(history.previous.array), workRecords] {
             w.words(table)
         }
         w.u64(UInt64(jobs.count))
