@@ -78,6 +78,16 @@ final class SettledDeliveriesTests: XCTestCase {
         // A snapshot taken now, restored, and the same records after it: the same state.
         let snapshot = try XCTUnwrap(f.state.snapshot(lastRecordChecksum: 1))
         XCTAssertEqual(try StateSnapshot.decode(snapshot.encoded()), snapshot)
+        // The scheduler's way (tables written into words sized ahead, some too short to hold
+        // them and some too long) makes the same snapshot.
+        for slack in [-6, 0, 30] {
+            let sizes = f.state.snapshotTableSizes
+            var seenWords = [UInt64](repeating: 0, count: max(0, 3 * sizes.seen + slack))
+            var settledWords = [UInt64](repeating: 0, count: max(0, 3 * sizes.settled + slack))
+            let copy = f.state.snapshotCopy(seenWords: &seenWords, settledWords: &settledWords)
+            XCTAssertEqual(copy.uniqueEvents, 0, "the copy holds no dedupe table")
+            XCTAssertEqual(copy.snapshot(lastRecordChecksum: 1, seenWords: seenWords, settledWords: settledWords), snapshot)
+        }
         var restored = GatewayState(snapshot: snapshot)
         // What `StateRecovery` does: re-read the listed records, then the subscribers' standing.
         var byOffset: [UInt64: LogEvent] = [:]

@@ -49,12 +49,19 @@ final class SnapshotScheduler: Sendable {
     @discardableResult
     func writeNow() -> Bool {
         writing.withLock { _ in
-            let state = store.snapshot()
-            guard let last = state.lastOffset, state.eventsApplied != written.withLock({ $0 }) else { return true }
+            let (applied, sizes) = store.read { ($0.eventsApplied, $0.snapshotTableSizes) }
+            guard applied != written.withLock({ $0 }) else { return true }
+            // Zero-filled here, outside the lock, so that the copy under it writes into memory
+            // already touched; the slack covers what arrives in between.
+            var seenWords = [UInt64](repeating: 0, count: 3 * (sizes.seen + sizes.seen / 16 + 1024))
+            var settledWords = [UInt64](repeating: 0, count: 3 * (sizes.settled + sizes.settled / 16 + 1024))
+            let state = store.read { $0.snapshotCopy(seenWords: &seenWords, settledWords: &settledWords) }
+            guard let last = state.lastOffset else { return true }
             let started = Date()
             do {
                 let checksum = try StateRecovery.checksum(of: last, in: store.log)
-                guard let snapshot = state.snapshot(lastRecordChecksum: checksum) else { return true }
+                guard let snapshot = state.snapshot(lastRecordChecksum: checksum, seenWords: seenWords,
+                                                    settledWords: settledWords) else { return true }
                 let bytes = try snapshots.write(snapshot)
                 written.withLock { $0 = state.eventsApplied }
                 lastWrite.withLock { $0 = ProcessInfo.processInfo.systemUptime }
