@@ -167,6 +167,7 @@ struct LogWriter: Sendable {
             }
         } catch {
             do throws(LogError) {
+                if let code = options.injectFault?("truncate") { throw LogError.io(operation: "ftruncate", errno: code) }
                 try FileIO.truncate(fd, to: before)
                 allocatedSize = before
                 try FileIO.sync(fd, options.sync)
@@ -220,11 +221,14 @@ struct LogWriter: Sendable {
         let base = active.end
         mustRoll = true
         do throws(LogError) {
-            if allocatedSize > active.fileSize {
-                // Marked done only once synced: a retry after a failed sync syncs again.
+            // Also when a failed write's bytes may remain (`needsTrim`): a roll starts a batch
+            // with nothing to flush, so `flush` never got to trim them, and a sealed segment
+            // must end at its last record. Marked done only once synced, so a retry syncs again.
+            if allocatedSize > active.fileSize || needsTrim {
                 try FileIO.truncate(fd, to: active.fileSize)
                 try FileIO.sync(fd, options.sync)
                 allocatedSize = active.fileSize
+                needsTrim = false
             }
             let newFd: Int32
             let newSize: Int

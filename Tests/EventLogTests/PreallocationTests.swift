@@ -104,6 +104,46 @@ final class PreallocationTests: XCTestCase {
         XCTAssertEqual(try readAll(log).map(\.offset), offsets)
     }
 
+    /// A write that failed and whose cut-back failed too leaves bytes past the segment's last
+    /// record. A roll (here the early one, which starts a batch with nothing to flush) must
+    /// cut them before sealing the segment, or the next open refuses the log. (Found in review.)
+    func testARollAfterAFailedCutBackSealsTheSegmentAtItsLastRecord() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let failing = Shared(false)
+        var options = FileLogOptions(segmentSize: 4 << 20)
+        options.injectFault = { step in
+            guard failing.current else { return nil }
+            return step == "write" ? ENOSPC : step == "truncate" ? EIO : nil
+        }
+        var durable: [UInt64] = []
+        do {
+            let log = try FileLog.open(directory: dir.path, options: options)
+            defer { log.close() }
+            // Past 1 MiB in the unprepared first segment: the next one is prepared.
+            durable += try log.appendAndWait((0..<130).map { payload($0, size: 8 << 10) })
+            failing.update { $0 = true }
+            XCTAssertThrowsError(try log.appendAndWait([payload(999, size: 20_000)]))
+            failing.update { $0 = false }
+            // The very next batch must be the early roll (any other batch would trim first):
+            // wait until the prepared file is whole.
+            let prepared = dir.path + "/" + SegmentPreparer.fileName
+            let deadline = Date().addingTimeInterval(30)
+            while ((try? fileSize(prepared)) ?? 0) < options.segmentSize && Date() < deadline { usleep(10_000) }
+            usleep(300_000)
+            durable += try log.appendAndWait([payload(1000, size: 100)])
+            XCTAssertEqual(try dir.segments().count, 2, "rolled early")
+        }
+        let segments = try dir.segments()
+        let secondBase = UInt64((segments[1] as NSString).lastPathComponent.dropLast(4))!
+        XCTAssertEqual(try fileSize(segments[0]), 24 + Int(secondBase), "the sealed segment ends at its last record")
+        let report = LogVerifier.verify(directory: dir.path)
+        XCTAssertTrue(report.isClean, report.summary)
+        let log = try FileLog.open(directory: dir.path, options: options)
+        defer { log.close() }
+        XCTAssertEqual(try readAll(log).map(\.offset), durable)
+    }
+
     func testWithoutPreallocationFilesHoldExactlyTheirRecords() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }

@@ -110,6 +110,12 @@ final class StateIndexTests: XCTestCase {
         XCTAssertNotEqual(ChunkedArray(Array(reference.dropLast())), chunked)
         XCTAssertEqual(chunked[65_536], reference[65_536])
         XCTAssertTrue(ChunkedArray<UInt64>().isEmpty)
+        // Exactly one chunk's worth, appended or built at once: the same value (found in review).
+        var appended = ChunkedArray<UInt64>()
+        for i in 0..<65_536 { appended.append(UInt64(i)) }
+        XCTAssertEqual(appended, ChunkedArray((0..<65_536).map(UInt64.init)))
+        appended.append(1)
+        XCTAssertEqual(appended, ChunkedArray((0..<65_536).map(UInt64.init) + [1]))
         XCTAssertEqual(ChunkedArray(Array(reference.prefix(65_536))).array, Array(reference.prefix(65_536)))
     }
 

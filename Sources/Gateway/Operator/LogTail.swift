@@ -108,6 +108,9 @@ final class LogTail: Sendable {
         guard let hasType = r.u8(), hasType == 0 || r.blob() != nil,
               let at = r.i64(), r.u8() != nil, r.i64() != nil,
               let hasContentType = r.u8(), hasContentType == 0 || r.blob() != nil else { return nil }
+        if version == 2 {
+            guard let flags = r.u8(), flags & ~ReceivedFlags.known == 0 else { return nil }
+        }
         return at
     }
 

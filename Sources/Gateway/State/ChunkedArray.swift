@@ -24,13 +24,15 @@ struct ChunkedArray<Element: Sendable & Equatable>: Sendable, Equatable {
     var count: Int { full.count << Self.shift + tail.count }
     var isEmpty: Bool { count == 0 }
 
+    /// A filled tail moves into `full` at once, so the layout depends on the count alone and
+    /// the synthesized `==` compares elements (an array built by `init(_:)` lays out the same).
     mutating func append(_ element: Element) {
+        if tail.capacity < Self.chunkSize { tail.reserveCapacity(Self.chunkSize) }
+        tail.append(element)
         if tail.count == Self.chunkSize {
             full.append(tail)
             tail = []
-            tail.reserveCapacity(Self.chunkSize)
         }
-        tail.append(element)
     }
 
     subscript(index: Int) -> Element {
