@@ -38,8 +38,19 @@ run_wrk() {
   REQUESTS="$WORK/requests.tsv" REQUESTS_RAW="$WORK/requests.tsv.raw" WRK_THREADS=$THREADS TARGET_PATH=/webhooks/bench \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$ROOT/bench/signed_requests.lua" "http://127.0.0.1:$1"
 }
+# CPU (user + system clock ticks) of each server over its run, per request answered: less
+# noisy than the rates on a machine whose load generator shares the cores.
+ticks() { local t=0; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo $t; }
+NGINX_WORKERS=$(pgrep -f "nginx: worker process" | tr '\n' ' ')
+t0=$(ticks $NGINX_WORKERS)
 run_wrk 18081 > "$WORK/nginx.txt" 2>"$WORK/nginx.tail"
+NGINX_TICKS=$(( $(ticks $NGINX_WORKERS) - t0 ))
+t0=$(ticks $GATEHOUSE_PID)
 run_wrk 18080 > "$WORK/gatehouse.txt" 2>"$WORK/gatehouse.tail"
+GH_TICKS=$(( $(ticks $GATEHOUSE_PID) - t0 ))
+per_request() { awk -v t="$1" -v n="$(grep -E "requests in" "$2" | awk '{print $1}')" -v hz="$(getconf CLK_TCK)" 'BEGIN{printf "%.1f", t * 1e6 / hz / n}'; }
+NGINX_CPU=$(per_request "$NGINX_TICKS" "$WORK/nginx.txt")
+GH_CPU=$(per_request "$GH_TICKS" "$WORK/gatehouse.txt")
 read -r NGINX_RPS NGINX_P50 NGINX_P99 < <(parse_wrk < "$WORK/nginx.txt")
 read -r GH_RPS GH_P50 GH_P99 < <(parse_wrk < "$WORK/gatehouse.txt")
 NON2XX=$(grep -E "Non-2xx" "$WORK/gatehouse.txt" | awk '{print $NF}' || true)
@@ -55,5 +66,6 @@ printf "  gatehouse durable  %10.0f req/s   p50 %6.2f ms  p99 %6.2f ms\n" "$GH_R
 printf "  ratio gatehouse/nginx: %.2f   (target >= 0.60, p99 <= 10 ms)\n" "$(awk -v a="$GH_RPS" -v b="$NGINX_RPS" 'BEGIN{print a/b}')"
 echo "  nginx    $(cat "$WORK/nginx.tail")"
 echo "  gatehouse $(cat "$WORK/gatehouse.tail")"
+echo "  CPU per request: gatehouse $GH_CPU us, nginx $NGINX_CPU us"
 echo "  gatehouse log syncs: $SYNCS"
 echo "  gatehouse non-2xx answers: ${NON2XX:-0}; records in the log after the run: ${STORED:-?} (one per event: the bench source has no rules)"
