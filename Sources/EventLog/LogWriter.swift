@@ -200,16 +200,18 @@ struct LogWriter: Sendable {
     /// True when the active segment was not prepared, already holds enough to be worth
     /// leaving, and a prepared file is waiting.
     private var rollsEarly: Bool {
-        allocatedSize <= active.fileSize && active.fileSize - SegmentHeader.size >= Self.earlyRollBytes
-            && preparer?.isReady == true
+        !activeIsPrepared && active.fileSize - SegmentHeader.size >= Self.earlyRollBytes && preparer?.isReady == true
     }
+
+    /// Whether the active segment file extends past its last record (zeros prepared for appends).
+    private var activeIsPrepared: Bool { allocatedSize > active.fileSize }
 
     /// Asks for the next segment's file once the active one is half full, or at once when
     /// the active one was not prepared and is getting busy.
     private func prepareAhead() {
         guard let preparer else { return }
         let used = active.fileSize - SegmentHeader.size
-        if used >= options.segmentSize / 2 || (allocatedSize <= active.fileSize && used >= Self.earlyRollBytes) {
+        if used >= options.segmentSize / 2 || (!activeIsPrepared && used >= Self.earlyRollBytes) {
             preparer.request()
         }
     }
@@ -224,7 +226,7 @@ struct LogWriter: Sendable {
             // Also when a failed write's bytes may remain (`needsTrim`): a roll starts a batch
             // with nothing to flush, so `flush` never got to trim them, and a sealed segment
             // must end at its last record. Marked done only once synced, so a retry syncs again.
-            if allocatedSize > active.fileSize || needsTrim {
+            if activeIsPrepared || needsTrim {
                 try FileIO.truncate(fd, to: active.fileSize)
                 try FileIO.sync(fd, options.sync)
                 allocatedSize = active.fileSize
@@ -242,10 +244,9 @@ struct LogWriter: Sendable {
             }
             FileIO.close(fd)
             fd = newFd
-            needsTrim = false
             mustRoll = false
             active = SegmentInfo(base: base, fileSize: SegmentHeader.size)
-            allocatedSize = max(newSize, SegmentHeader.size)
+            allocatedSize = newSize
             outcome.touch(active)
             return nil
         } catch {

@@ -7,30 +7,29 @@ enum SegmentFile {
         directory + "/" + name
     }
 
-    /// Creates the segment for `base` and returns a descriptor open for writing.
-    static func create(directory: String, base: UInt64, sync: SyncMode) throws(LogError) -> Int32 {
-        let name = SegmentName.fileName(base: base)
-        let temporary = path(directory, name + ".tmp")
-        let fd = try FileIO.open(temporary, flags: O_RDWR | O_CREAT | O_TRUNC)
-        do throws(LogError) {
-            guard fchmod(fd, 0o600) == 0 else { throw FileIO.fail("fchmod", temporary) }
-            try SegmentHeader(base: base).encoded().withBytes { (bytes) throws(LogError) in
-                try FileIO.writeFully(fd, bytes, at: 0)
-            }
-            try FileIO.sync(fd, sync)
-            try FileIO.rename(temporary, to: path(directory, name))
-            if sync != .none { try FileIO.syncDirectory(directory) }
-            return fd
-        } catch {
+    /// Creates (or empties) a file that is not part of the log yet, owner-only.
+    static func openUnfinished(_ path: String) throws(LogError) -> Int32 {
+        let fd = try FileIO.open(path, flags: O_RDWR | O_CREAT | O_TRUNC)
+        // open's mode is filtered by the umask; segments hold customer data, so exactly 0600.
+        guard fchmod(fd, 0o600) == 0 else {
+            let error = FileIO.fail("fchmod", path)
             FileIO.close(fd)
-            try? FileIO.remove(temporary)
+            try? FileIO.remove(path)
             throw error
         }
+        return fd
     }
 
-    /// Makes a prepared file (see `SegmentPreparer`) the segment for `base`: header first,
-    /// synced, then the file takes its final name. On failure the descriptor is closed and
-    /// neither name is left behind, so the log goes on exactly as before.
+    /// Creates the segment for `base` and returns a descriptor open for writing.
+    static func create(directory: String, base: UInt64, sync: SyncMode) throws(LogError) -> Int32 {
+        let temporary = path(directory, SegmentName.fileName(base: base) + ".tmp")
+        return try adopt(try openUnfinished(temporary), preparedAt: temporary, directory: directory, base: base, sync: sync)
+    }
+
+    /// Makes a file not yet in the log (an empty temporary, or one `SegmentPreparer` filled
+    /// with zeros) the segment for `base`: header first, synced, then the file takes its final
+    /// name. On failure the descriptor is closed and neither name is left behind, so the log
+    /// goes on exactly as before.
     static func adopt(_ fd: Int32, preparedAt prepared: String, directory: String, base: UInt64,
                       sync: SyncMode) throws(LogError) -> Int32 {
         let final = path(directory, SegmentName.fileName(base: base))

@@ -13,8 +13,8 @@ final class SegmentPreparer: Sendable {
     static let fileName = "next" + SegmentName.temporarySuffix
     /// After a failed preparation (a full disk, say) the next try waits this long.
     static let retryAfterNanoseconds: UInt64 = 10_000_000_000
-    /// Zeros are written and synced in steps of this size, so the device never holds one
-    /// long write in front of the group commit's small syncs.
+    /// Zeros are written and synced a step at a time, so the device never holds one long
+    /// write in front of the group commit's small syncs.
     static let stepBytes = 1 << 20
 
     private enum Stage {
@@ -97,10 +97,9 @@ final class SegmentPreparer: Sendable {
 
     private func prepare() -> Int32? {
         let fd: Int32
-        do { fd = try FileIO.open(path, flags: O_RDWR | O_CREAT | O_TRUNC) } catch { return nil }
+        do { fd = try SegmentFile.openUnfinished(path) } catch { return nil }
         do throws(LogError) {
-            guard fchmod(fd, 0o600) == 0 else { throw FileIO.fail("fchmod", path) }
-            let zeros = [UInt8](repeating: 0, count: min(size, 1 << 20))
+            let zeros = [UInt8](repeating: 0, count: min(size, Self.stepBytes))
             var position = 0
             while position < size {
                 if isFinished { throw LogError.closed }
@@ -108,10 +107,9 @@ final class SegmentPreparer: Sendable {
                 try zeros.withBytes { (bytes) throws(LogError) in
                     try FileIO.writeFully(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<count]), at: position)
                 }
+                try FileIO.sync(fd, sync)
                 position += count
-                if position % Self.stepBytes == 0 { try FileIO.sync(fd, sync) }
             }
-            try FileIO.sync(fd, sync)
             return fd
         } catch {
             FileIO.close(fd)

@@ -169,15 +169,7 @@ extension JSONParser {
                  UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                 continue
             case UInt8(ascii: "u"):
-                let scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard p.count - i >= 6, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
-                    i += 2
-                    let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw fail("lone surrogate")
-                }
+                _ = try unicodeEscape()
             default:
                 throw fail("invalid escape")
             }

@@ -124,17 +124,7 @@ struct JSONParser {
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "t"): out.append(0x09)
             case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800...0xDBFF).contains(scalar) {
-                    guard p.count - i >= 6, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
-                    i += 2
-                    let low = try hex4()
-                    guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if (0xDC00...0xDFFF).contains(scalar) {
-                    throw fail("lone surrogate")
-                }
-                guard let u = Unicode.Scalar(scalar) else { throw fail("invalid escape") }
+                guard let u = Unicode.Scalar(try unicodeEscape()) else { throw fail("invalid escape") }
                 out.append(contentsOf: Array(String(Character(u)).utf8))
             default:
                 throw fail("invalid escape")
@@ -143,7 +133,22 @@ struct JSONParser {
         throw fail("unterminated string")
     }
 
-    mutating func hex4() throws(Failure) -> UInt32 {
+    /// The scalar of a `\u` escape whose `\u` was just read, joining a surrogate pair;
+    /// a lone surrogate is refused.
+    mutating func unicodeEscape() throws(Failure) -> UInt32 {
+        let scalar = try hex4()
+        if (0xD800...0xDBFF).contains(scalar) {
+            guard p.count - i >= 6, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
+            i += 2
+            let low = try hex4()
+            guard (0xDC00...0xDFFF).contains(low) else { throw fail("invalid surrogate pair") }
+            return 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        }
+        if (0xDC00...0xDFFF).contains(scalar) { throw fail("lone surrogate") }
+        return scalar
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
         guard p.count - i >= 4 else { throw fail("short \\u escape") }
         var v: UInt32 = 0
         for _ in 0..<4 {

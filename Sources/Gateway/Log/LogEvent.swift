@@ -133,9 +133,3 @@ public enum LogEvent: Sendable, Equatable {
         }
     }
 }
-
-/// Bits of a version-2 `received` record's flags byte.
-enum ReceivedFlags {
-    static let routedAtIntake: UInt8 = 1
-    static let known: UInt8 = routedAtIntake
-}

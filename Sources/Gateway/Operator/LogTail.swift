@@ -104,13 +104,9 @@ final class LogTail: Sendable {
     static func receivedAt(_ payload: UnsafeRawBufferPointer) -> Int64? {
         var r = WireCursor(payload)
         guard r.u8() == LogEvent.Kind.received.rawValue, let version = r.u8(), version == 1 || version == 2,
-              r.blob() != nil, r.blob() != nil else { return nil }
-        guard let hasType = r.u8(), hasType == 0 || r.blob() != nil,
-              let at = r.i64(), r.u8() != nil, r.i64() != nil,
-              let hasContentType = r.u8(), hasContentType == 0 || r.blob() != nil else { return nil }
-        if version == 2 {
-            guard let flags = r.u8(), flags & ~ReceivedFlags.known == 0 else { return nil }
-        }
+              r.blob() != nil, r.blob() != nil,
+              let (at, flags) = ReceivedFlags.timeAndFlags(after: &r, version: version),
+              flags & ~ReceivedFlags.known == 0 else { return nil }
         return at
     }
 

@@ -22,10 +22,7 @@ struct FoldItemReader {
         case (LogEvent.Kind.received.rawValue, 2):
             // The flags byte sits after the fields the fold does not need.
             guard let source = cursor.blob(), let eventID = cursor.blob(),
-                  let hasType = cursor.u8(), hasType == 0 || cursor.blob() != nil,
-                  cursor.i64() != nil, cursor.u8() != nil, cursor.i64() != nil,
-                  let hasContentType = cursor.u8(), hasContentType == 0 || cursor.blob() != nil,
-                  let flags = cursor.u8() else { throw .truncated }
+                  let flags = ReceivedFlags.timeAndFlags(after: &cursor, version: 2)?.flags else { throw .truncated }
             guard flags & ~ReceivedFlags.known == 0 else { throw .unknownFlags(kind: LogEvent.Kind.received.rawValue, flags: flags) }
             let routed = flags & ReceivedFlags.routedAtIntake != 0
             batch.items.append(.init(kind: routed ? .receivedRouted : .received, offset: offset,

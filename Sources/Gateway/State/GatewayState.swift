@@ -104,9 +104,7 @@ public struct GatewayState: Sendable {
     /// state copied that way (which holds no tables); nil reads them from this state.
     func snapshot(lastRecordChecksum: UInt32, seenWords: [UInt64]? = nil, settledWords: [UInt64]? = nil) -> StateSnapshot? {
         guard let lastOffset else { return nil }
-        var seenWords = seenWords ?? [], settledWords = settledWords ?? []
-        if seenWords.isEmpty { Self.write(seen, into: &seenWords) }
-        if settledWords.isEmpty { Self.write(settledDeliveries, into: &settledWords) }
+        let seenWords = seenWords ?? Self.words(of: seen), settledWords = settledWords ?? Self.words(of: settledDeliveries)
         return StateSnapshot(digestKey: digestKey, lastOffset: lastOffset, lastRecordChecksum: lastRecordChecksum,
                              eventsApplied: eventsApplied, acceptedBySource: acceptedBySource, unrouted: unrouted,
                              seen: seenWords, history: history, jobs: jobs.values.sorted { $0.plan.id < $1.plan.id }, settled: settled,
@@ -130,6 +128,12 @@ public struct GatewayState: Sendable {
 
     /// Sizes for `snapshotCopy`'s words: (dedupe entries, settled deliveries).
     var snapshotTableSizes: (seen: Int, settled: Int) { (seen.count, settledDeliveries.count) }
+
+    private static func words(of index: DigestIndex) -> [UInt64] {
+        var words: [UInt64] = []
+        write(index, into: &words)
+        return words
+    }
 
     /// The table's entries as (high, low, value) words, over what `words` already holds (its
     /// length is a capacity, not content: it is cut to the entries written).
@@ -156,7 +160,6 @@ public struct GatewayState: Sendable {
     /// rehash them over and over as they grow.
     public mutating func reserve(events: Int) {
         seen.reserve(events)
-        history.reserve(events: events)
     }
 
     /// The `received` offsets of accepted events, in log order.

@@ -1,4 +1,4 @@
-/// Every accepted event's records, as chains in dense arrays: event n is the n-th accepted
+/// Every accepted event's records, as chains in chunked arrays: event n is the n-th accepted
 /// `received` record, and each later record about it points at the one before it. A fold
 /// only appends (events and records arrive in log order), so it touches memory in order
 /// instead of hashing into tables, and a snapshot stores the four arrays as they are.
@@ -27,9 +27,6 @@ struct HistoryChains: Sendable, Equatable {
     }
 
     var eventCount: Int { received.count }
-
-    /// Kept for the callers that size the state up front; chunks need no reserving.
-    mutating func reserve(events: Int) {}
 
     mutating func addEvent(_ offset: UInt64) {
         received.append(offset)

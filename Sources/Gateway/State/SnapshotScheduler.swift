@@ -2,8 +2,10 @@ import Foundation
 import Synchronization
 
 /// Writes a snapshot of the store's state when enough records were folded since the last
-/// one, from a thread of its own: the copy is taken under the store's lock (copy on write,
-/// so cheap), and the encoding and the file write happen outside it.
+/// one, from a thread of its own. Under the store's lock it takes a copy on write of the
+/// state and writes the dedupe tables into words prepared beforehand (`snapshotCopy`: a
+/// shared table would be copied whole by the next live insert); encoding and the file write
+/// happen outside it.
 final class SnapshotScheduler: Sendable {
     private let store: EventStore
     private let snapshots: SnapshotStore

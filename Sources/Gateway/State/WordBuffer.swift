@@ -14,9 +14,11 @@ final class WordBuffer: @unchecked Sendable {
     /// `hugePages: false` leaves the first touches of the memory to 4 KiB faults: on this
     /// machine a huge page's first touch took about 4.5 ms, which a table growing under the
     /// state's lock made every waiting request pay; `adviseHugePages()` asks for them later.
+    private static let hugePage = 2 << 20
+
     init(count: Int, hugePages: Bool = true) {
         let bytes = max(count * 8, 8)
-        let huge = 2 << 20
+        let huge = Self.hugePage
         mapped = bytes >= huge ? (bytes + huge - 1) / huge * huge : bytes
         guard let raw = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
             fatalError("out of memory: cannot map \(mapped) bytes for the dedupe index")
@@ -29,7 +31,7 @@ final class WordBuffer: @unchecked Sendable {
     /// Lets the kernel back the memory with huge pages (in the background, for pages already
     /// touched): the index is probed at random, and TLB misses cost more than the probes.
     func adviseHugePages() {
-        if mapped >= 2 << 20 { _ = madvise(words, mapped, 14 /* MADV_HUGEPAGE */) }
+        if mapped >= Self.hugePage { _ = madvise(words, mapped, 14 /* MADV_HUGEPAGE */) }
     }
 
     func copy() -> WordBuffer {
