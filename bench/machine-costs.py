@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""What the machine charges for the work every durable webhook needs, apart from the gateway's
+own code: a group commit (one pwrite of a batch and one fdatasync, into space a prepared segment
+already holds) and a segment's worth of page cache filled from memory the kernel has not used
+lately against memory it has just freed. accept.sh's figures are read against these: they are
+the floor under the gateway's CPU per request on this machine.
+
+Usage: bench/machine-costs.py [directory on the log's filesystem] [batch bytes] [batches]
+"""
+import os
+import resource
+import sys
+import time
+
+DIRECTORY = sys.argv[1] if len(sys.argv) > 1 else "."
+BATCH = int(sys.argv[2]) if len(sys.argv) > 2 else 17_000  # ~15 webhooks of 1.15 KB, accept.sh's average group
+BATCHES = int(sys.argv[3]) if len(sys.argv) > 3 else 3000
+SEGMENT = 64 << 20
+STEP = 1 << 20
+
+
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime, usage.ru_nvcsw + usage.ru_nivcsw
+
+
+def fill(path):
+    """Writes a segment of zeros a step at a time, each step synced, as SegmentPreparer does."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    zeros = bytes(STEP)
+    for position in range(0, SEGMENT, STEP):
+        os.pwrite(fd, zeros, position)
+        os.fdatasync(fd)
+    return fd
+
+
+def group_commits(path):
+    fd = fill(path)
+    batch = b"x" * BATCH
+    (before, switches), started = cpu(), time.monotonic()
+    for i in range(BATCHES):
+        os.pwrite(fd, batch, (i * BATCH) % (SEGMENT - BATCH))
+        os.fdatasync(fd)
+    (after, switched), ended = cpu(), time.monotonic()
+    os.close(fd)
+    os.unlink(path)
+    print("group commit of %d bytes: %.0f us wall, %.1f us CPU, %.1f context switches per commit"
+          % (BATCH, (ended - started) / BATCHES * 1e6, (after - before) / BATCHES * 1e6,
+             (switched - switches) / BATCHES))
+
+
+def segment_fills(directory, count):
+    """CPU per segment while the page cache grows (kept files), then again with each file's
+    pages dropped once it is written (the same pages come back to the next file)."""
+    for label, drop in (("growing page cache", False), ("recycled pages", True)):
+        costs = []
+        paths = []
+        for i in range(count):
+            path = os.path.join(directory, "fill-%d.tmp" % i)
+            before, _ = cpu()
+            fd = fill(path)
+            after, _ = cpu()
+            if drop:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            os.close(fd)
+            paths.append(path)
+            costs.append((after - before) * 1e3)
+        for path in paths:
+            os.unlink(path)
+        print("64 MiB segment fill, %s: %s ms CPU each" % (label, " ".join("%.0f" % c for c in costs)))
+
+
+if __name__ == "__main__":
+    os.makedirs(DIRECTORY, exist_ok=True)
+    group_commits(os.path.join(DIRECTORY, "commit.tmp"))
+    segment_fills(DIRECTORY, 16)
