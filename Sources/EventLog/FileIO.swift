@@ -84,6 +84,13 @@ public enum FileIO {
         }
     }
 
+    /// Asks the kernel to drop cached pages of a range (`count` 0: to the end). Only clean
+    /// pages go, so it is safe after a sync; a failure costs nothing but memory, so it is
+    /// not reported.
+    static func dropCachedPages(_ fd: Int32, at position: Int = 0, count: Int = 0) {
+        _ = posix_fadvise(fd, off_t(position), off_t(count), POSIX_FADV_DONTNEED)
+    }
+
     /// Makes creations, renames and deletions in `directory` durable; without it a
     /// crash can lose a whole segment file even though its data was synced.
     static func syncDirectory(_ directory: String) throws(LogError) {

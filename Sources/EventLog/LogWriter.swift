@@ -31,6 +31,9 @@ struct LogWriter: Sendable {
     /// record may go into the old segment before a roll succeeds (it would overlap).
     private var mustRoll = false
     private let preparer: SegmentPreparer?
+    /// The segment sealed by the last roll. Its cached pages are recycled only after the
+    /// next roll: the operator's log tail reads a second or so behind the writer.
+    private var lastSealedBase: UInt64?
     /// A segment that was not prepared (a new log's first, or one cut at open) is left for
     /// a prepared one once it holds this much; a log that never gets busy keeps its segment.
     static let earlyRollBytes = 1 << 20
@@ -241,6 +244,12 @@ struct LogWriter: Sendable {
             } else {
                 newFd = try SegmentFile.create(directory: directory, base: base, sync: options.sync)
                 newSize = SegmentHeader.size
+            }
+            if let preparer {
+                if let older = lastSealedBase {
+                    preparer.recycle(SegmentFile.path(directory, SegmentName.fileName(base: older)))
+                }
+                lastSealedBase = active.base
             }
             FileIO.close(fd)
             fd = newFd

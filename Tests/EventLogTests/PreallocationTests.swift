@@ -144,6 +144,37 @@ final class PreallocationTests: XCTestCase {
         XCTAssertEqual(try readAll(log).map(\.offset), durable)
     }
 
+    /// The preparation after a segment's second roll hands that segment's cached pages back
+    /// (they are what the new file is made of), while the active segment stays cached.
+    func testPreparationsRecycleTheCacheOfOlderSealedSegments() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let log = try FileLog.open(directory: dir.path, options: FileLogOptions(segmentSize: segmentSize))
+        defer { log.close() }
+        _ = try append(log, from: 0) { try dir.segments().count >= 4 }
+        let segments = try dir.segments()
+        let deadline = Date().addingTimeInterval(10)
+        while try residentPages(segments[0]) > 0, Date() < deadline { usleep(10_000) }
+        XCTAssertEqual(try residentPages(segments[0]), 0, "the oldest sealed segment is out of the page cache")
+        XCTAssertGreaterThan(try residentPages(segments[segments.count - 1]), 0, "the active segment is cached")
+    }
+
+    /// How many of the file's pages are in the page cache; mapping a file reads nothing.
+    private func residentPages(_ path: String) throws -> Int {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        let size = try fileSize(path)
+        guard let map = mmap(nil, size, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else {
+            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        }
+        defer { munmap(map, size) }
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var residency = [UInt8](repeating: 0, count: (size + pageSize - 1) / pageSize)
+        guard mincore(map, size, &residency) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        return residency.filter { $0 & 1 == 1 }.count
+    }
+
     func testWithoutPreallocationFilesHoldExactlyTheirRecords() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
