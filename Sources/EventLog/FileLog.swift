@@ -28,7 +28,7 @@ public final class FileLog: LogStore {
         let recovered = try LogRecovery.open(directory: directory, options: options)
         let core = LogCore(directory: directory, options: options, segments: recovered.segments, index: recovered.index,
                            mappings: recovered.mappings)
-        let writer = LogWriter(directory: directory, options: options, recovered: recovered)
+        let writer = LogWriter(directory: directory, options: options, recovered: recovered, recycler: core.recycler)
         do {
             let thread = try WriterThread.start {
                 var owned = writer
@@ -47,6 +47,14 @@ public final class FileLog: LogStore {
     /// call once that fold is done.
     public func releaseRecoveryMappings() {
         core.releaseRecoveryMappings()
+    }
+
+    /// Tells the log that the reader it keeps cached for (the operator's tail) has read every
+    /// record before `offset`: sealed segments wholly before it may leave the page cache, their
+    /// pages reused by the next prepared segment (`CacheRecycler`). Until this is called
+    /// nothing is recycled; other readers of those segments read from the disk.
+    public func readersPassed(_ offset: UInt64) {
+        core.recycler.readersPassed(offset)
     }
 
     public func append(_ payloads: [[UInt8]], completion: @escaping @Sendable (Result<[UInt64], LogError>) -> Void) {

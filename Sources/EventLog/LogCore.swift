@@ -15,6 +15,8 @@ final class LogCore: Sendable {
     /// while joining makes concurrent closers wait for the same exit.
     let joinable = Mutex<pthread_t?>(nil)
 
+    /// Sealed segments whose cached pages the writer's preparations may reuse.
+    let recycler = CacheRecycler()
     /// Recovery's mappings of the segments, by base offset, until the start's fold is done.
     private let recoveryMappings: Mutex<[UInt64: SegmentMapping]>
 

@@ -31,14 +31,11 @@ struct LogWriter: Sendable {
     /// record may go into the old segment before a roll succeeds (it would overlap).
     private var mustRoll = false
     private let preparer: SegmentPreparer?
-    /// The segment sealed by the last roll. Its cached pages are recycled only after the
-    /// next roll: the operator's log tail reads a second or so behind the writer.
-    private var lastSealedBase: UInt64?
     /// A segment that was not prepared (a new log's first, or one cut at open) is left for
     /// a prepared one once it holds this much; a log that never gets busy keeps its segment.
     static let earlyRollBytes = 1 << 20
 
-    init(directory: String, options: FileLogOptions, recovered: RecoveredLog) {
+    init(directory: String, options: FileLogOptions, recovered: RecoveredLog, recycler: CacheRecycler) {
         self.directory = directory
         self.options = options
         self.active = recovered.segments[recovered.segments.count - 1]
@@ -48,7 +45,7 @@ struct LogWriter: Sendable {
         self.indexBeforeChunk = index
         self.allocatedSize = max(recovered.activeFileSize, active.fileSize)
         self.preparer = options.preallocate && options.sync != .none
-            ? SegmentPreparer(directory: directory, size: options.segmentSize, sync: options.sync) : nil
+            ? SegmentPreparer(directory: directory, size: options.segmentSize, sync: options.sync, recycler: recycler) : nil
     }
 
     mutating func run(_ core: LogCore) {
@@ -245,12 +242,7 @@ struct LogWriter: Sendable {
                 newFd = try SegmentFile.create(directory: directory, base: base, sync: options.sync)
                 newSize = SegmentHeader.size
             }
-            if let preparer {
-                if let older = lastSealedBase {
-                    preparer.recycle(SegmentFile.path(directory, SegmentName.fileName(base: older)))
-                }
-                lastSealedBase = active.base
-            }
+            preparer?.recycler.sealed(path: SegmentFile.path(directory, SegmentName.fileName(base: active.base)), end: base)
             FileIO.close(fd)
             fd = newFd
             mustRoll = false

@@ -29,14 +29,15 @@ final class SegmentPreparer: Sendable {
     let size: Int
     let sync: SyncMode
     private let stage = Mutex<Stage>(.idle)
-    /// A sealed segment whose cached pages the next preparation hands back step by step.
-    private let recyclable = Mutex<String?>(nil)
+    /// Where a preparation finds a sealed segment whose cached pages it may reuse.
+    let recycler: CacheRecycler
     private let queue = DispatchQueue(label: "gatehouse.log.prepare", qos: .utility)
 
-    init(directory: String, size: Int, sync: SyncMode) {
+    init(directory: String, size: Int, sync: SyncMode, recycler: CacheRecycler) {
         self.directory = directory
         self.size = size
         self.sync = sync
+        self.recycler = recycler
     }
 
     var path: String { SegmentFile.path(directory, Self.fileName) }
@@ -65,17 +66,6 @@ final class SegmentPreparer: Sendable {
             }
             if let orphan { FileIO.close(orphan) }
         }
-    }
-
-    /// Names a sealed segment whose cached pages the next preparation may give up, a step
-    /// before each step of zeros it writes. Memory the kernel freed a moment ago is cheap to
-    /// fill again; memory it has not used lately is not: on this machine's VM a 64 MiB segment
-    /// filled from fresh memory cost 160–230 ms of CPU, and 20–30 ms when each step reused
-    /// the step of pages just dropped (`bench/machine-costs.py`). Dropping a whole segment at
-    /// once saves nothing here: by the time the pages are wanted the kernel has handed them
-    /// back to the host. The segment must be one nobody reads any more from the cache.
-    func recycle(_ path: String) {
-        recyclable.withLock { $0 = path }
     }
 
     var isReady: Bool {
@@ -111,9 +101,9 @@ final class SegmentPreparer: Sendable {
     private func prepare() -> Int32? {
         let fd: Int32
         do { fd = try SegmentFile.openUnfinished(path) } catch { return nil }
-        let old = recyclable.withLock { path in defer { path = nil }; return path }.flatMap { path in
-            try? FileIO.open(path, flags: O_RDONLY)  // gone already if retention removed it
-        }
+        // Its pages go a step ahead of the same step of zeros, which the freed pages then make.
+        let oldPath = recycler.next()
+        let old = oldPath.flatMap { try? FileIO.open($0, flags: O_RDONLY) }  // nil if retention removed it
         defer { if let old { FileIO.close(old) } }
         do throws(LogError) {
             let zeros = [UInt8](repeating: 0, count: min(size, Self.stepBytes))

@@ -144,19 +144,28 @@ final class PreallocationTests: XCTestCase {
         XCTAssertEqual(try readAll(log).map(\.offset), durable)
     }
 
-    /// The preparation after a segment's second roll hands that segment's cached pages back
-    /// (they are what the new file is made of), while the active segment stays cached.
-    func testPreparationsRecycleTheCacheOfOlderSealedSegments() throws {
+    /// A preparation reuses the cached pages of a sealed segment only once the log's cached
+    /// reader has passed it: before that every segment stays cached; after it the oldest
+    /// leaves the cache and the ones the reader has yet to finish stay.
+    func testPreparationsRecycleTheCacheOfSegmentsTheReaderHasPassed() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
         let log = try FileLog.open(directory: dir.path, options: FileLogOptions(segmentSize: segmentSize))
         defer { log.close() }
-        _ = try append(log, from: 0) { try dir.segments().count >= 4 }
+        var appended = try append(log, from: 0) { try dir.segments().count >= 4 }.count
         let segments = try dir.segments()
+        XCTAssertGreaterThan(try residentPages(segments[0]), 0, "nothing recycled before the reader reports")
+
+        let secondBase = UInt64((segments[1] as NSString).lastPathComponent.dropLast(4))!
+        log.readersPassed(secondBase)
+        // Two more rolls: the preparations after the report have run.
+        appended += try append(log, from: appended) { try dir.segments().count >= 6 }.count
         let deadline = Date().addingTimeInterval(10)
         while try residentPages(segments[0]) > 0, Date() < deadline { usleep(10_000) }
-        XCTAssertEqual(try residentPages(segments[0]), 0, "the oldest sealed segment is out of the page cache")
-        XCTAssertGreaterThan(try residentPages(segments[segments.count - 1]), 0, "the active segment is cached")
+        XCTAssertEqual(try residentPages(segments[0]), 0, "the segment the reader passed is out of the page cache")
+        XCTAssertGreaterThan(try residentPages(segments[1]), 0, "the segment the reader is in stays cached")
+        XCTAssertGreaterThan(try residentPages(segments[2]), 0)
+        XCTAssertEqual(try readAll(log).count, appended, "every record still reads back")
     }
 
     /// How many of the file's pages are in the page cache; mapping a file reads nothing.

@@ -79,6 +79,7 @@ final class LogTail: Sendable {
                 p.lastError = "\(error)"
             }
             p.next = next
+            store.log.readersPassed(next)
             // Only the first copy of a key is an accepted event (the fold's rule), and an
             // attempt's API is the one of the action it ran, from the job's plan.
             let (accepted, apis) = store.read { s in
