@@ -16,6 +16,7 @@ final class CacheRecycler: Sendable {
     private struct Sealed {
         var segments: [(path: String, end: UInt64)] = []
         var readThrough: UInt64 = 0
+        var recycled = 0
     }
 
     private let sealed = Mutex(Sealed())
@@ -33,11 +34,15 @@ final class CacheRecycler: Sendable {
         sealed.withLock { $0.readThrough = max($0.readThrough, offset) }
     }
 
+    /// Segments handed to preparations since the log opened.
+    var recycled: Int { sealed.withLock { $0.recycled } }
+
     /// The oldest sealed segment the reader has passed, taken off the list.
     func next() -> String? {
         sealed.withLock { s in
             guard let oldest = s.segments.first, oldest.end <= s.readThrough else { return nil }
             s.segments.removeFirst()
+            s.recycled += 1
             return oldest.path
         }
     }

@@ -207,6 +207,7 @@ final class LogCore: Sendable {
             fsyncMaxMicros: Int(latency.maximum),
             fsyncsOver20ms: latency.over20ms,
             averageGroupSize: batches == 0 ? 0 : Double(appended) / Double(batches),
+            segmentsRecycled: recycler.recycled,
             lastError: lastError
         )
     }

@@ -18,5 +18,7 @@ public struct LogStats: Sendable {
     public let fsyncsOver20ms: Int
     /// Records per batch since open: how much group commit is sharing each sync.
     public let averageGroupSize: Double
+    /// Sealed segments whose cached pages a prepared segment reused, since open.
+    public let segmentsRecycled: Int
     public let lastError: String?
 }

@@ -155,6 +155,7 @@ final class PreallocationTests: XCTestCase {
         var appended = try append(log, from: 0) { try dir.segments().count >= 4 }.count
         let segments = try dir.segments()
         XCTAssertGreaterThan(try residentPages(segments[0]), 0, "nothing recycled before the reader reports")
+        XCTAssertEqual(log.stats().segmentsRecycled, 0)
 
         let secondBase = UInt64((segments[1] as NSString).lastPathComponent.dropLast(4))!
         log.readersPassed(secondBase)
@@ -165,6 +166,7 @@ final class PreallocationTests: XCTestCase {
         XCTAssertEqual(try residentPages(segments[0]), 0, "the segment the reader passed is out of the page cache")
         XCTAssertGreaterThan(try residentPages(segments[1]), 0, "the segment the reader is in stays cached")
         XCTAssertGreaterThan(try residentPages(segments[2]), 0)
+        XCTAssertEqual(log.stats().segmentsRecycled, 1, "only the passed segment was handed over")
         XCTAssertEqual(try readAll(log).count, appended, "every record still reads back")
     }
 

@@ -97,6 +97,7 @@ struct StatusReport {
                 "fsync_max_us": .int(Int64(log.fsyncMaxMicros)),
                 "fsyncs_over_20ms": .int(Int64(log.fsyncsOver20ms)),
                 "average_group_size": .double(log.averageGroupSize),
+                "segments_recycled": .int(Int64(log.segmentsRecycled)),
                 "last_error": log.lastError.map(JSONValue.string) ?? .null,
             ]),
             "events": .object([
