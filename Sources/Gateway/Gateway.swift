@@ -129,7 +129,6 @@ public final class Gateway: Sendable {
         let address = try SocketAddress(parsing: configuration.listen)
         var serverConfig = HTTPServer.Configuration(address: address, limits: limits)
         if let loops = configuration.loops { serverConfig.loops = loops }
-        serverConfig.pinsLoops = configuration.pinLoops
         let server = HTTPServer(configuration: serverConfig) { [weak self] request, responder in
             guard let self else { return responder.respond(.text(.serviceUnavailable)) }
             OperatorRouter(gateway: self).route(request, responder)
@@ -142,10 +141,7 @@ public final class Gateway: Sendable {
         let bound = try server.start()
         serverBox.withLock { $0 = server }
         ready.store(true, ordering: .relaxed)
-        let cpus = server.loopCPUs
-        logger.info("listening", [("address", bound.description), ("loops", "\(serverConfig.loops)"),
-                                  ("loop_cpus", cpus.isEmpty ? "floating" : cpus.map(String.init).joined(separator: ",")),
-                                  ("version", Self.version)])
+        logger.info("listening", [("address", bound.description), ("loops", "\(serverConfig.loops)"), ("version", Self.version)])
         return bound
     }
 

@@ -4,9 +4,8 @@ import Sockets
 
 /// Starts an HTTPServer on an ephemeral loopback port with a handler that echoes what it
 /// framed, and can answer late (header `x-delay-ms`) to exercise asynchronous responders.
-func startEchoServer(limits: HTTPLimits = HTTPLimits(), loops: Int = 2, pinsLoops: Bool = false) throws -> (HTTPServer, UInt16) {
-    let config = HTTPServer.Configuration(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: loops, limits: limits,
-                                          pinsLoops: pinsLoops)
+func startEchoServer(limits: HTTPLimits = HTTPLimits(), loops: Int = 2) throws -> (HTTPServer, UInt16) {
+    let config = HTTPServer.Configuration(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: loops, limits: limits)
     let server = HTTPServer(configuration: config) { request, responder in
         let text = "\(request.method) \(request.target) \(request.body.count) \(String(decoding: request.body, as: UTF8.self))"
         let response = HTTPResponse.text(.ok, text)

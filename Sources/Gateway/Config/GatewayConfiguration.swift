@@ -9,8 +9,6 @@ public struct GatewayConfiguration: Sendable, Codable {
     public var routes = "routes"
     /// Event loop threads; nil means one per core.
     public var loops: Int?
-    /// With one loop per CPU the process may use, each loop is pinned to its own core.
-    public var pinLoops = false
     public var maxBodyBytes = 1024 * 1024
     public var maxHeaderBytes = 16 * 1024
     public var headerTimeoutMs: Int64 = 10_000
@@ -81,7 +79,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         case allowPrivateSubscribers = "allow_private_subscribers"
         case maxBodyBytes = "max_body_bytes", maxHeaderBytes = "max_header_bytes"
         case headerTimeoutMs = "header_timeout_ms", idleTimeoutMs = "idle_timeout_ms"
-        case maxConnections = "max_connections", devSecrets = "dev_secrets", pinLoops = "pin_loops"
+        case maxConnections = "max_connections", devSecrets = "dev_secrets"
         case shutdownGraceSeconds = "shutdown_grace_seconds"
         case operatorToken = "operator_token"
     }
