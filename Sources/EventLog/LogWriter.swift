@@ -46,6 +46,12 @@ struct LogWriter: Sendable {
         self.allocatedSize = max(recovered.activeFileSize, active.fileSize)
         self.preparer = options.preallocate && options.sync != .none
             ? SegmentPreparer(directory: directory, size: options.segmentSize, sync: options.sync, recycler: recycler) : nil
+        if preparer != nil {
+            // Recovery has just read every segment, so the newest sealed ones are cached too.
+            for segment in recovered.segments.dropLast().suffix(CacheRecycler.capacity) {
+                recycler.sealed(path: SegmentFile.path(directory, segment.fileName), end: segment.end)
+            }
+        }
     }
 
     mutating func run(_ core: LogCore) {

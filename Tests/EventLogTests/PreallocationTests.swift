@@ -170,6 +170,32 @@ final class PreallocationTests: XCTestCase {
         XCTAssertEqual(try readAll(log).count, appended, "every record still reads back")
     }
 
+    /// Segments that recovery read at open are cached as well: once the reader reports,
+    /// the preparations after it reuse their pages too.
+    func testPreparationsRecycleTheCacheOfSegmentsRecoveryRead() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let options = FileLogOptions(segmentSize: segmentSize)
+        var appended = 0
+        do {
+            let log = try FileLog.open(directory: dir.path, options: options)
+            defer { log.close() }
+            appended = try append(log, from: 0) { try dir.segments().count >= 4 }.count
+        }
+        let log = try FileLog.open(directory: dir.path, options: options)
+        defer { log.close() }
+        let recovered = try dir.segments()
+        XCTAssertGreaterThan(try residentPages(recovered[0]), 0, "recovery read the oldest segment")
+        log.releaseRecoveryMappings()  // as the gateway does once its start's fold is done
+        log.readersPassed(log.durableEnd)
+        appended += try append(log, from: appended) { try dir.segments().count >= recovered.count + 2 }.count
+        let deadline = Date().addingTimeInterval(10)
+        while try residentPages(recovered[0]) > 0, Date() < deadline { usleep(10_000) }
+        XCTAssertEqual(try residentPages(recovered[0]), 0, "the oldest recovered segment is out of the page cache")
+        XCTAssertGreaterThanOrEqual(log.stats().segmentsRecycled, 1)
+        XCTAssertEqual(try readAll(log).count, appended, "every record still reads back")
+    }
+
     /// How many of the file's pages are in the page cache; mapping a file reads nothing.
     private func residentPages(_ path: String) throws -> Int {
         let fd = open(path, O_RDONLY)
