@@ -25,60 +25,49 @@ def cpu():
     return usage.ru_utime + usage.ru_stime, usage.ru_nvcsw + usage.ru_nivcsw
 
 
-def fill(path):
-    """Writes a segment of zeros a step at a time, each step synced, as SegmentPreparer does."""
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
-    zeros = bytes(STEP)
+def fill(path, direct=False):
+    """Writes a segment of zeros a step at a time, each step synced, as SegmentPreparer does
+    (with O_DIRECT the device reads a page-aligned buffer itself; no page cache)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | (os.O_DIRECT if direct else 0), 0o600)
+    zeros = mmap.mmap(-1, STEP) if direct else bytes(STEP)
     for position in range(0, SEGMENT, STEP):
         os.pwrite(fd, zeros, position)
         os.fdatasync(fd)
     return fd
 
 
-def group_commits(path):
-    fd = fill(path)
-    batch = b"x" * BATCH
+def time_commits(fd, batch, label, sync=True):
+    """BATCHES writes of `batch` at consecutive places in the file, each followed by a sync."""
     (before, switches), started = cpu(), time.monotonic()
     for i in range(BATCHES):
-        os.pwrite(fd, batch, (i * BATCH) % (SEGMENT - BATCH))
-        os.fdatasync(fd)
+        os.pwrite(fd, batch, (i * len(batch)) % (SEGMENT - len(batch)))
+        if sync:
+            os.fdatasync(fd)
     (after, switched), ended = cpu(), time.monotonic()
     os.close(fd)
-    os.unlink(path)
-    print("group commit of %d bytes: %.0f us wall, %.1f us CPU, %.1f context switches per commit"
-          % (BATCH, (ended - started) / BATCHES * 1e6, (after - before) / BATCHES * 1e6,
+    print("group commit of %d bytes%s: %.0f us wall, %.1f us CPU, %.1f context switches per commit"
+          % (len(batch), label, (ended - started) / BATCHES * 1e6, (after - before) / BATCHES * 1e6,
              (switched - switches) / BATCHES))
 
 
+def group_commits(path):
+    time_commits(fill(path), b"x" * BATCH, "")
+    os.unlink(path)
+
+
 def direct_commits(path):
-    """The same commits with O_DIRECT (no page cache: the device reads the buffer itself), on a
-    file zero-filled the same way; lengths rounded up to whole 512-byte blocks, as such a log
-    would write them. What a log that bypassed the page cache would pay instead."""
-    size = (BATCH + 511) // 512 * 512
-    zeros = mmap.mmap(-1, STEP)  # page-aligned, as O_DIRECT needs
-    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_DIRECT, 0o600)
+    """The same commits with O_DIRECT, on a file zero-filled with O_DIRECT; lengths rounded up
+    to whole 512-byte blocks, as such a log would write them. What a log that bypassed the
+    page cache would pay instead."""
     before, _ = cpu()
-    for position in range(0, SEGMENT, STEP):
-        os.pwrite(fd, zeros, position)
-        os.fdatasync(fd)
+    os.close(fill(path, direct=True))
     after, _ = cpu()
-    os.close(fd)
     print("64 MiB segment fill with O_DIRECT: %.0f ms CPU" % ((after - before) * 1e3))
-    batch = mmap.mmap(-1, size)
+    size = (BATCH + 511) // 512 * 512
+    batch = mmap.mmap(-1, size)  # page-aligned, as O_DIRECT needs
     batch.write(b"x" * size)
-    for label, flags, sync in (("O_DIRECT pwrite + fdatasync", os.O_DIRECT, True),
-                               ("O_DIRECT|O_DSYNC pwrite", os.O_DIRECT | os.O_DSYNC, False)):
-        fd = os.open(path, os.O_RDWR | flags)
-        (before, switches), started = cpu(), time.monotonic()
-        for i in range(BATCHES):
-            os.pwrite(fd, batch, (i * size) % (SEGMENT - size))
-            if sync:
-                os.fdatasync(fd)
-        (after, switched), ended = cpu(), time.monotonic()
-        os.close(fd)
-        print("group commit of %d bytes, %s: %.0f us wall, %.1f us CPU, %.1f context switches per commit"
-              % (size, label, (ended - started) / BATCHES * 1e6, (after - before) / BATCHES * 1e6,
-                 (switched - switches) / BATCHES))
+    time_commits(os.open(path, os.O_RDWR | os.O_DIRECT), batch, ", O_DIRECT pwrite + fdatasync")
+    time_commits(os.open(path, os.O_RDWR | os.O_DIRECT | os.O_DSYNC), batch, ", O_DIRECT|O_DSYNC pwrite", sync=False)
     os.unlink(path)
 
 

@@ -13,17 +13,17 @@ final class CacheRecycler: Sendable {
     /// A reader that stops reporting leaves at most this many segments named.
     static let capacity = 8
 
-    private struct Sealed {
+    private struct State {
         var segments: [(path: String, end: UInt64)] = []
         var readThrough: UInt64 = 0
         var recycled = 0
     }
 
-    private let sealed = Mutex(Sealed())
+    private let state = Mutex(State())
 
     /// A segment the writer just sealed; `end` is the offset just past its last record.
     func sealed(path: String, end: UInt64) {
-        sealed.withLock { s in
+        state.withLock { s in
             s.segments.append((path, end))
             if s.segments.count > Self.capacity { s.segments.removeFirst() }
         }
@@ -31,15 +31,15 @@ final class CacheRecycler: Sendable {
 
     /// The cached reader has read every record before `offset`.
     func readersPassed(_ offset: UInt64) {
-        sealed.withLock { $0.readThrough = max($0.readThrough, offset) }
+        state.withLock { $0.readThrough = max($0.readThrough, offset) }
     }
 
     /// Segments handed to preparations since the log opened.
-    var recycled: Int { sealed.withLock { $0.recycled } }
+    var recycled: Int { state.withLock { $0.recycled } }
 
     /// The oldest sealed segment the reader has passed, taken off the list.
     func next() -> String? {
-        sealed.withLock { s in
+        state.withLock { s in
             guard let oldest = s.segments.first, oldest.end <= s.readThrough else { return nil }
             s.segments.removeFirst()
             s.recycled += 1

@@ -84,10 +84,9 @@ public enum FileIO {
         }
     }
 
-    /// Asks the kernel to drop cached pages of a range (`count` 0: to the end). Only clean
-    /// pages go, so it is safe after a sync; a failure costs nothing but memory, so it is
-    /// not reported.
-    static func dropCachedPages(_ fd: Int32, at position: Int = 0, count: Int = 0) {
+    /// Asks the kernel to drop the cached pages of a range. Only clean pages go, so it is safe
+    /// after a sync; a failure costs nothing but memory, so it is not reported.
+    static func dropCachedPages(_ fd: Int32, at position: Int, count: Int) {
         _ = posix_fadvise(fd, off_t(position), off_t(count), POSIX_FADV_DONTNEED)
     }
 

@@ -248,7 +248,7 @@ struct LogWriter: Sendable {
                 newFd = try SegmentFile.create(directory: directory, base: base, sync: options.sync)
                 newSize = SegmentHeader.size
             }
-            preparer?.recycler.sealed(path: SegmentFile.path(directory, SegmentName.fileName(base: active.base)), end: base)
+            preparer?.recycler.sealed(path: SegmentFile.path(directory, active.fileName), end: base)
             FileIO.close(fd)
             fd = newFd
             mustRoll = false

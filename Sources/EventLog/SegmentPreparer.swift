@@ -101,9 +101,8 @@ final class SegmentPreparer: Sendable {
     private func prepare() -> Int32? {
         let fd: Int32
         do { fd = try SegmentFile.openUnfinished(path) } catch { return nil }
-        // Its pages go a step ahead of the same step of zeros, which the freed pages then make.
-        let oldPath = recycler.next()
-        let old = oldPath.flatMap { try? FileIO.open($0, flags: O_RDONLY) }  // nil if retention removed it
+        // Each step of its pages is dropped just before the same step of zeros is written.
+        let old = recycler.next().flatMap { try? FileIO.open($0, flags: O_RDONLY) }  // nil if retention removed it
         defer { if let old { FileIO.close(old) } }
         do throws(LogError) {
             let zeros = [UInt8](repeating: 0, count: min(size, Self.stepBytes))
