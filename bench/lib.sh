@@ -45,8 +45,10 @@ parse_wrk() {
 
 # Starts nginx answering `return 200` on 127.0.0.1:$2 (config and temp files under $1), in
 # the background of the calling script: the reference every benchmark here compares against.
+# With $3, nginx also reports its request count (stub_status) on 127.0.0.1:$3.
 start_nginx() {
-  local work=$1 port=$2
+  local work=$1 port=$2 status_server=""
+  [ -z "${3:-}" ] || status_server="server { listen 127.0.0.1:$3; location / { stub_status; } }"
   cat > "$work/nginx.conf" <<CONF
 worker_processes 2;
 pid $work/nginx.pid;
@@ -57,6 +59,7 @@ http {
   client_body_temp_path $work/nginx-body;
   keepalive_requests 10000000;
   server { listen 127.0.0.1:$port reuseport; location / { return 200 "ok\n"; } }
+  $status_server
 }
 CONF
   nginx -c "$work/nginx.conf" -g 'daemon off;' &
