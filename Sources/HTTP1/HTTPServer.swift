@@ -56,12 +56,14 @@ public final class HTTPServer: Sendable {
         var threads: [Thread] = []
         for registry in registries {
             let exited = exited
+            let name = "http-loop-\(registry.loop.index)"
             let thread = Thread {
+                // Foundation passes a name to the kernel only when the thread names itself.
+                Thread.current.name = name
                 do { try registry.start() } catch { fatalError("event loop \(registry.loop.index) failed to start: \(error)") }
                 registry.loop.run()
                 exited.signal()
             }
-            thread.name = "http-loop-\(registry.loop.index)"
             threads.append(thread)
         }
         state.withLock { $0 = (registries, threads, 0, address) }

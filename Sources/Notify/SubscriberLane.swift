@@ -63,10 +63,11 @@ final class SubscriberLane: Sendable {
         started.store(bodies.count, ordering: .relaxed)
         for (n, body) in bodies.enumerated() {
             let thread = Thread { [self] in
+                // Named from inside: Foundation passes only that to the kernel (15 bytes at most).
+                Thread.current.name = "notify-\(n)"
                 body()
                 exited.signal()
             }
-            thread.name = "notify-\(id)-\(n)"
             thread.start()
         }
     }

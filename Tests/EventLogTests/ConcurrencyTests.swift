@@ -169,4 +169,16 @@ final class ConcurrencyTests: XCTestCase {
                      build, Double(50 * perThread) / seconds, stats.batches, stats.averageGroupSize,
                      stats.fsyncP50Micros ?? -1, stats.fsyncP99Micros ?? -1))
     }
+
+    /// `top -H`, `perf` and `/proc` show the writer by this name.
+    func testTheWriterThreadCarriesItsName() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let log = try FileLog.open(directory: dir.path)
+        defer { log.close() }
+        _ = try log.appendAndWait([Array("named".utf8)])  // the writer has certainly started
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+        let names = tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+        XCTAssertTrue(names.contains("log-writer\n"), "thread names: \(names.sorted())")
+    }
 }

@@ -89,4 +89,19 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(raw.contains("Content-Length: 11\r\n"), raw)
         XCTAssertTrue(raw.hasSuffix("\r\n\r\n"), raw)
     }
+
+    /// `top -H`, `perf` and `/proc` tell the loops apart by these names.
+    func testEachEventLoopThreadCarriesItsName() throws {
+        let (server, _) = try startEchoServer(loops: 2)
+        defer { server.shutdown(grace: 1) }
+        let deadline = Date().addingTimeInterval(5)
+        var names: Set<String> = []
+        while Date() < deadline && !names.isSuperset(of: ["http-loop-0", "http-loop-1"]) {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            names = Set(tasks.compactMap { try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8) }
+                .map { $0.trimmingCharacters(in: .newlines) })
+            usleep(10_000)
+        }
+        XCTAssertTrue(names.isSuperset(of: ["http-loop-0", "http-loop-1"]), "thread names: \(names.sorted())")
+    }
 }

@@ -73,8 +73,10 @@ final class ActionEngine: Sendable {
             logger.info("resuming work from the log", [("open_jobs", "\(open.count)"), ("unrouted_events", "\(unrouted.count)")])
         }
         for offset in unrouted { routeStored(offset) }
-        let thread = Thread { [self] in run() }
-        thread.name = "action-scheduler"
+        let thread = Thread { [self] in
+            Thread.current.name = "actions"
+            run()
+        }
         thread.start()
     }
 

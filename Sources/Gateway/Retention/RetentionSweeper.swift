@@ -55,7 +55,7 @@ final class RetentionSweeper: Sendable {
 
     func start() {
         guard isEnabled else { return }
-        let periodic = PeriodicTask(name: "gatehouse-retention", every: max(0.05, settings.checkEverySeconds)) { [self] in
+        let periodic = PeriodicTask(name: "retention", every: max(0.05, settings.checkEverySeconds)) { [self] in
             do { try sweep() } catch { logger.warning("retention sweep failed; will try again", [("reason", "\(error)")]) }
         }
         task.withLock { $0 = periodic }

@@ -70,6 +70,7 @@ enum FoldPipeline {
                             consume: (FoldBatch) -> Void) throws {
         let channel = BatchChannel(capacity: batchesInFlight)
         let reader = Thread {
+            Thread.current.name = "fold-reader"
             do {
                 try produce { channel.send(.items($0)) }
                 _ = channel.send(.done)
@@ -77,7 +78,6 @@ enum FoldPipeline {
                 _ = channel.send(.failed(error))
             }
         }
-        reader.name = "gatehouse-fold-reader"
         reader.start()
         defer { channel.close() }
         while true {

@@ -33,7 +33,7 @@ final class SnapshotScheduler: Sendable {
     }
 
     func start(checkEvery seconds: Double = 5) {
-        let periodic = PeriodicTask(name: "gatehouse-snapshots", every: seconds) { [self] in
+        let periodic = PeriodicTask(name: "snapshots", every: seconds) { [self] in
             let applied = store.read { $0.eventsApplied }
             let rested = lastWrite.withLock { $0.map { ProcessInfo.processInfo.systemUptime - $0 >= minInterval } ?? true }
             if rested && applied - written.withLock({ $0 }) >= everyRecords { _ = writeNow() }

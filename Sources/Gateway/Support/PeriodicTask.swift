@@ -21,6 +21,8 @@ final class PeriodicTask: Sendable {
     func start() {
         guard !running.exchange(true, ordering: .relaxed) else { return }
         let thread = Thread { [self] in
+            // Named from inside: Foundation passes only that to the kernel (15 bytes at most).
+            Thread.current.name = name
             while !stopping.load(ordering: .relaxed) {
                 _ = wake.wait(timeout: .now() + seconds)
                 if stopping.load(ordering: .relaxed) { break }
@@ -28,7 +30,6 @@ final class PeriodicTask: Sendable {
             }
             done.signal()
         }
-        thread.name = name
         thread.start()
     }
 
