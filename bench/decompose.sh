@@ -15,10 +15,10 @@
 # (threads `http-loop-N` and `log-writer`; "other" is everything else, the segment preparer
 # among it). Then what a gateway at 0.6x nginx could spend per request
 # on this machine, were both cores busy as they are for nginx.
-# Usage: bench/decompose.sh [seconds per server, at least 6]
+# Usage: bench/decompose.sh [seconds per server, at least 7]
 source "$(dirname "$0")/lib.sh"
 DURATION=${1:-10}
-[ "$DURATION" -ge 6 ] || { echo "decompose: at least 6 seconds per server" >&2; exit 2; }
+[ "$DURATION" -ge 7 ] || { echo "decompose: at least 7 seconds per server" >&2; exit 2; }
 ROOT=$(bench_root)
 WORK=$(mktemp -d /tmp/gatehouse-decompose.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
@@ -53,7 +53,7 @@ by_thread() {
 machine_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 answered() { # requests the server has answered so far
   if [ "$1" = 18181 ]; then curl -s http://127.0.0.1:18189/ | awk 'NR == 3 {print $3}'
-  else curl -s "http://127.0.0.1:$1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["listener"]["requests"])'; fi
+  else curl -s "http://127.0.0.1:$1/status" | grep -o '"requests" *: *[0-9]*' | grep -o '[0-9]*$'; fi
 }
 HZ=$(getconf CLK_TCK)
 NGINX_PIDS=$(pgrep -f "nginx: worker process" | tr '\n' ' ')
@@ -70,7 +70,8 @@ measure() {
   local n0 s0 c0 m0 t0 n1 s1 c1 m1 t1 threads0="0 0 0" threads1="0 0 0"
   n0=$(answered "$port"); s0=$(ticks "$@"); c0=$(ticks "$client"); m0=$(machine_busy); t0=$(date +%s.%N)
   [ "$name" = nginx ] || threads0=$(by_thread "$1")
-  sleep $((DURATION - 3))
+  # The window ends two seconds before the client does: sampling takes a while on a busy machine.
+  sleep $((DURATION - 4))
   n1=$(answered "$port"); s1=$(ticks "$@"); c1=$(ticks "$client"); m1=$(machine_busy); t1=$(date +%s.%N)
   [ "$name" = nginx ] || threads1=$(by_thread "$1")
   wait "$client"
@@ -83,13 +84,19 @@ measure() {
                      (a[1] - b[1]) * us, (a[2] - b[2]) * us, (a[3] - b[3]) * us}'
 }
 
-echo "decompose: $(date -u +%F) $(nproc) cores, ${DURATION}s per server (steady window $((DURATION - 3))s), 50 connections, 1 KB Svix-signed POSTs"
+echo "decompose: $(date -u +%F) $(nproc) cores, ${DURATION}s per server (steady window $((DURATION - 4))s), 50 connections, 1 KB Svix-signed POSTs"
 printf "  %-9s %8s %5s %6s %6s %7s %7s %7s %6s %6s %6s %8s\n" server "req/s" ratio "p50ms" "p99ms" "server" "client" machine loops writer other "non-2xx"
 NGINX_RATE=""
 for row in "nginx 18181 hit $NGINX_PIDS" "http-404 18182 miss $P404" "duplicate 18185 repeat $PDUPLICATE" \
            "no-sync 18183 hit $PNOSYNC" "durable 18184 hit $PDURABLE"; do
   set -- $row
   name=$1 port=$2 file=$3; shift 3
+  if [ "$name" != nginx ] && ! kill -0 "$1" 2>/dev/null; then
+    wait "$1" && status=0 || status=$?
+    echo "decompose: the $name gateway is gone (exit status $status); its log ends:" >&2
+    tail -20 "$WORK/$name.log" >&2
+    exit 1
+  fi
   read -r rate server client machine p50 p99 loops writer other < <(measure "$name" "$port" "$WORK/$file.tsv" "$@")
   [ -n "$NGINX_RATE" ] || NGINX_RATE=$rate
   [ "$name" = durable ] && DURABLE_CLIENT=$client && DURABLE_OTHER=$(awk -v m="$machine" -v s="$server" -v c="$client" 'BEGIN {print m - s - c}')
