@@ -18,16 +18,17 @@ let package = Package(
         .systemLibrary(name: "CCPU"),
 
         // Layers, lowest first. Each depends only on layers below it.
+        .target(name: "Threads", dependencies: [], swiftSettings: strict),
         .target(name: "Sockets", dependencies: ["CLinux"], swiftSettings: strict),
-        .target(name: "HTTP1", dependencies: ["Sockets"], swiftSettings: strict),
+        .target(name: "HTTP1", dependencies: ["Sockets", "Threads"], swiftSettings: strict),
         .target(name: "Signing", dependencies: ["COpenSSL"], swiftSettings: strict),
-        .target(name: "EventLog", dependencies: ["CCPU"], swiftSettings: strict),
+        .target(name: "EventLog", dependencies: ["CCPU", "Threads"], swiftSettings: strict),
         .target(name: "Wire", dependencies: [], swiftSettings: strict),
         .target(name: "Routing", dependencies: [], swiftSettings: strict),
         .target(name: "Simulators", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["Routing"], swiftSettings: strict),
-        .target(name: "Notify", dependencies: ["Routing", "Signing", "Wire"], swiftSettings: strict),
-        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors", "Notify", "Wire", "CCPU"], swiftSettings: strict),
+        .target(name: "Notify", dependencies: ["Routing", "Signing", "Wire", "Threads"], swiftSettings: strict),
+        .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors", "Notify", "Wire", "CCPU", "Threads"], swiftSettings: strict),
         .executableTarget(name: "gatehouse", dependencies: ["Gateway", "Connectors", "Routing", "Simulators"], swiftSettings: strict),
 
         // Benchmark drivers (bench/): built in release by the bench scripts, not by the tests.

@@ -1,4 +1,5 @@
 import Glibc
+import Threads
 
 /// Starts the writer as a plain pthread, so `close()` can really join it.
 enum WriterThread {
@@ -10,7 +11,7 @@ enum WriterThread {
 
     static func start(_ run: @escaping @Sendable () -> Void) throws(LogError) -> pthread_t {
         let context = Unmanaged.passRetained(Body {
-            nameCurrentThread("log-writer")
+            ThreadName.setCurrent("log-writer")
             run()
         }).toOpaque()
         var thread = pthread_t()
@@ -23,15 +24,5 @@ enum WriterThread {
             throw LogError.io(operation: "pthread_create", errno: status)
         }
         return thread
-    }
-
-    /// Gives the calling thread a name `top -H`, `perf` and `/proc` show (at most 15 bytes).
-    /// Glibc's module leaves out `pthread_setname_np`; this file is what it writes to.
-    private static func nameCurrentThread(_ name: String) {
-        let fd = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { return }
-        let bytes = Array(name.utf8.prefix(15))
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
     }
 }

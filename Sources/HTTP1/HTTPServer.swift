@@ -1,6 +1,7 @@
 import Foundation
 import Sockets
 import Synchronization
+import Threads
 
 /// An HTTP/1.1 server: one event loop thread per core, each with its own SO_REUSEPORT
 /// listener and its own connections, so loops share nothing on the request path.
@@ -58,8 +59,7 @@ public final class HTTPServer: Sendable {
             let exited = exited
             let name = "http-loop-\(registry.loop.index)"
             let thread = Thread {
-                // Foundation passes a name to the kernel only when the thread names itself.
-                Thread.current.name = name
+                ThreadName.setCurrent(name)
                 do { try registry.start() } catch { fatalError("event loop \(registry.loop.index) failed to start: \(error)") }
                 registry.loop.run()
                 exited.signal()

@@ -1,6 +1,7 @@
 import Foundation
 import Routing
 import Synchronization
+import Threads
 
 /// One subscriber's queue and its own worker thread(s), so a slow or dead subscriber holds
 /// up nobody else. For `http://` one polling worker drives `concurrency` keep-alive
@@ -63,8 +64,7 @@ final class SubscriberLane: Sendable {
         started.store(bodies.count, ordering: .relaxed)
         for (n, body) in bodies.enumerated() {
             let thread = Thread { [self] in
-                // Named from inside: Foundation passes only that to the kernel (15 bytes at most).
-                Thread.current.name = "notify-\(n)"
+                ThreadName.setCurrent("notify-\(n)")
                 body()
                 exited.signal()
             }

@@ -2,6 +2,7 @@ import Connectors
 import Foundation
 import Routing
 import Synchronization
+import Threads
 
 /// Carries jobs out, off the request path: routes received events into jobs, runs each
 /// job's actions in order through the connectors, and records every step in the log
@@ -74,7 +75,7 @@ final class ActionEngine: Sendable {
         }
         for offset in unrouted { routeStored(offset) }
         let thread = Thread { [self] in
-            Thread.current.name = "actions"
+            ThreadName.setCurrent("actions")
             run()
         }
         thread.start()

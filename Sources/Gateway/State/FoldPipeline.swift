@@ -1,6 +1,7 @@
 import EventLog
 import Foundation
 import Synchronization
+import Threads
 
 /// A whole-log fold on two cores: a reader thread reads the segments and turns records into
 /// `FoldBatch`es (parsing, hashing dedupe keys, decoding), while the calling thread applies
@@ -70,7 +71,7 @@ enum FoldPipeline {
                             consume: (FoldBatch) -> Void) throws {
         let channel = BatchChannel(capacity: batchesInFlight)
         let reader = Thread {
-            Thread.current.name = "fold-reader"
+            ThreadName.setCurrent("fold-reader")
             do {
                 try produce { channel.send(.items($0)) }
                 _ = channel.send(.done)

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Threads
 
 /// A named thread that runs `work` every `seconds` until stopped; `stop()` wakes it at once
 /// and waits until the current run is over, so a shutdown never races a half-done run.
@@ -21,8 +22,7 @@ final class PeriodicTask: Sendable {
     func start() {
         guard !running.exchange(true, ordering: .relaxed) else { return }
         let thread = Thread { [self] in
-            // Named from inside: Foundation passes only that to the kernel (15 bytes at most).
-            Thread.current.name = name
+            ThreadName.setCurrent(name)
             while !stopping.load(ordering: .relaxed) {
                 _ = wake.wait(timeout: .now() + seconds)
                 if stopping.load(ordering: .relaxed) { break }
