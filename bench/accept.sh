@@ -47,7 +47,7 @@ NGINX_WORKERS=$(pgrep -f "nginx: worker process" | tr '\n' ' ')
 # 85-102k, then 105-115k in the same run of decompose.sh): the client's gigabyte of requests
 # likely lands in memory the VM must first get back from the host (see machine-costs.py). A short
 # run, thrown away, pays that for both servers.
-run_wrk 18081 3 > /dev/null
+run_wrk 18081 3 > /dev/null 2>"$WORK/warm-up.err" || { echo "accept: the warm-up run failed:" >&2; cat "$WORK/warm-up.err" >&2; exit 1; }
 t0=$(ticks $NGINX_WORKERS)
 run_wrk 18081 > "$WORK/nginx.txt" 2>"$WORK/nginx.tail"
 NGINX_TICKS=$(( $(ticks $NGINX_WORKERS) - t0 ))

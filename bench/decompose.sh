@@ -104,8 +104,10 @@ printf "  %-11s %8s %5s %6s %6s %7s %7s %7s %6s %6s %6s %5s %5s %8s\n" server "r
 # A first wrk run on this machine is slower than any after it (see the nginx-again row of runs
 # without this); the client's requests likely land in memory the VM must first get back from the
 # host. A short run, thrown away, pays that before any is measured.
-REQUESTS="$WORK/hit.tsv" REQUESTS_RAW="$WORK/hit.tsv.raw" WRK_THREADS=2 \
-  wrk -t2 -c50 -d3s -s "$ROOT/bench/signed_requests.lua" http://127.0.0.1:18181 > /dev/null
+if ! REQUESTS="$WORK/hit.tsv" REQUESTS_RAW="$WORK/hit.tsv.raw" WRK_THREADS=2 \
+     wrk -t2 -c50 -d3s -s "$ROOT/bench/signed_requests.lua" http://127.0.0.1:18181 > /dev/null 2>"$WORK/warm-up.err"; then
+  echo "decompose: the warm-up run failed:" >&2; cat "$WORK/warm-up.err" >&2; exit 1
+fi
 NGINX_RATE="" NGINX_BUSY=""
 for row in "nginx 18181 hit $NGINX_PIDS" "http-404 18182 miss $P404" "duplicate 18185 repeat $PDUPLICATE" \
            "no-sync 18183 hit $PNOSYNC" "durable 18184 hit $PDURABLE" "nginx-again 18181 hit $NGINX_PIDS"; do

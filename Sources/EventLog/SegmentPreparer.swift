@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import Synchronization
+import Threads
 
 /// Makes the next segment's file before it is needed: zero-filled to the segment size and
 /// synced, off the writer's thread. Appends into that file then overwrite space the file
@@ -58,6 +59,8 @@ final class SegmentPreparer: Sendable {
         }
         guard start else { return }
         queue.async { [self] in
+            // A dispatch worker: it keeps the name of the last work it did, this or another.
+            ThreadName.setCurrent("log-prepare")
             let fd = prepare()
             let orphan: Int32? = stage.withLock { stage in
                 guard case .preparing = stage else { return fd }  // finished meanwhile

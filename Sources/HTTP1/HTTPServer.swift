@@ -10,11 +10,16 @@ public final class HTTPServer: Sendable {
         public var address: SocketAddress
         public var loops: Int
         public var limits: HTTPLimits
+        /// Loop threads are named `<threadName>-<index>` (the kernel keeps 15 bytes), so a process
+        /// running several servers shows which loop is whose.
+        public var threadName: String
 
-        public init(address: SocketAddress, loops: Int = ProcessInfo.processInfo.activeProcessorCount, limits: HTTPLimits = HTTPLimits()) {
+        public init(address: SocketAddress, loops: Int = ProcessInfo.processInfo.activeProcessorCount, limits: HTTPLimits = HTTPLimits(),
+                    threadName: String = "http-loop") {
             self.address = address
             self.loops = max(1, loops)
             self.limits = limits
+            self.threadName = threadName
         }
     }
 
@@ -57,7 +62,7 @@ public final class HTTPServer: Sendable {
         var threads: [Thread] = []
         for registry in registries {
             let exited = exited
-            let name = "http-loop-\(registry.loop.index)"
+            let name = "\(configuration.threadName)-\(registry.loop.index)"
             let thread = Thread {
                 ThreadName.setCurrent(name)
                 do { try registry.start() } catch { fatalError("event loop \(registry.loop.index) failed to start: \(error)") }

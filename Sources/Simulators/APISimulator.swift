@@ -33,7 +33,8 @@ public final class APISimulator: Sendable {
         try running.withLock { running in
             guard running.server == nil else { throw SimulatorError.alreadyRunning(api) }
             // One loop is plenty for test traffic and keeps four simulators light on a small machine.
-            let configuration = HTTPServer.Configuration(address: try SocketAddress(host: host, port: port), loops: 1)
+            let configuration = HTTPServer.Configuration(address: try SocketAddress(host: host, port: port), loops: 1,
+                                                         threadName: "sim-\(api.rawValue)")
             let core = core
             let server = HTTPServer(configuration: configuration) { request, responder in core.handle(request, responder) }
             let bound = try server.start()

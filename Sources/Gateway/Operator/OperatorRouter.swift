@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTP1
 import Routing
+import Threads
 
 /// Routes a request to the intake or to an operator endpoint. Kept apart from the intake so
 /// the webhook path stays free of operator concerns: operator work (which may read the log)
@@ -83,6 +84,7 @@ public struct OperatorRouter {
             // at once could both requeue a job or both plan a rule for an event.
             let queue = route.method == "POST" ? gateway.operatorServices.changes : Self.work
             queue.async {
+                ThreadName.setCurrent("operator")  // a dispatch worker, otherwise named after the loop that made it
                 responder.respond(Self.answer(route.endpoint, request, captured, gateway).adding(Self.operatorHeaders))
             }
         }
