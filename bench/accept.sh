@@ -12,18 +12,15 @@ WORK=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 ensure_packages wrk nginx-light curl
-# GATEHOUSE_BIN runs another build (an A/B against an older commit) with this script's client.
-if [ -n "${GATEHOUSE_BIN:-}" ]; then BIN=$GATEHOUSE_BIN; else build_release; BIN="$ROOT/.build/release/gatehouse"; fi
+BIN=$(gatehouse_bin)
 
 SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
-mkdir -p "$WORK/routes" "$WORK/data"
-cat > "$WORK/routes/bench.json" <<JSON
-{"verify": {"scheme": "svix", "secrets": [{"env": "BENCH_SECRET"}], "tolerance_seconds": 3600}, "event": {"type": "event_type"}}
-JSON
+mkdir -p "$WORK/data"
+write_bench_route "$WORK/routes"
 # Distinct events for 60k requests/s; a run that answers more repeats some, which are cheap
 # duplicates, and the summary says so. More events make the client's memory larger, and its
 # pauses doubled the gateway's measured p99 (1M events: 4.6-6.3 ms; 600k: 2.9-3.0 ms, two
-# runs each). An hour's tolerance: long runs are measured minutes after the signing.
+# runs each).
 COUNT=${COUNT:-$((DURATION * 60000))}
 python3 "$ROOT/bench/make_signed_requests.py" "$SECRET" "$COUNT" "$WORK/requests.tsv" "$THREADS" /webhooks/bench
 # Those files are over a gigabyte of dirty pages: written back by the kernel later, they would

@@ -25,13 +25,11 @@ WORK=$(mktemp -d /tmp/gatehouse-decompose.XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 ensure_packages wrk nginx-light curl
-if [ -n "${GATEHOUSE_BIN:-}" ]; then BIN=$GATEHOUSE_BIN; else build_release; BIN="$ROOT/.build/release/gatehouse"; fi
+BIN=$(gatehouse_bin)
 
 SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
-mkdir -p "$WORK/routes" "$WORK/http-404" "$WORK/duplicate" "$WORK/no-sync" "$WORK/durable"
-# An hour's tolerance: the last server is measured minutes after the requests were signed.
-echo '{"verify": {"scheme": "svix", "secrets": [{"env": "BENCH_SECRET"}], "tolerance_seconds": 3600}, "event": {"type": "event_type"}}' \
-  > "$WORK/routes/bench.json"
+mkdir -p "$WORK/http-404" "$WORK/duplicate" "$WORK/no-sync" "$WORK/durable"
+write_bench_route "$WORK/routes"
 echo '{"log": {"sync": "none"}}' > "$WORK/no-sync.json"
 # Enough distinct events that none repeats below 100k requests/s (a repeat is a cheap duplicate).
 python3 "$ROOT/bench/make_signed_requests.py" "$SECRET" $((DURATION * 100000)) "$WORK/hit.tsv" 2 /webhooks/bench
@@ -68,14 +66,18 @@ answered() { # requests the server has answered so far
   else curl -s --max-time 2 "http://127.0.0.1:$1/status" | grep -o '"requests" *: *[0-9]*' | grep -o '[0-9]*$'; fi
 }
 HZ=$(getconf CLK_TCK)
+# client PORT REQUESTS SECONDS [wrk options...]: the one client every row uses. It execs wrk, so
+# run it in the background or in a subshell: the PID it leaves in $! is then wrk's own.
+client() {
+  REQUESTS="$2" REQUESTS_RAW="$2.raw" WRK_THREADS=2 \
+    exec wrk -t2 -c50 -d"$3s" "${@:4}" -s "$ROOT/bench/signed_requests.lua" "http://127.0.0.1:$1"
+}
 
 # measure NAME PORT REQUESTS SERVER_PIDS...: prints "rate server_us client_us machine_us p50 p99
 # loops_us writer_us other_us busy_cores steal_cores" (the thread split is 0 for nginx).
 measure() {
   local name=$1 port=$2 requests=$3; shift 3
-  REQUESTS="$requests" REQUESTS_RAW="$requests.raw" WRK_THREADS=2 \
-    wrk -t2 -c50 -d"${DURATION}s" --latency -s "$ROOT/bench/signed_requests.lua" "http://127.0.0.1:$port" \
-    > "$WORK/$name.wrk" 2>"$WORK/$name.wrk-errors" &
+  client "$port" "$requests" "$DURATION" --latency > "$WORK/$name.wrk" 2>"$WORK/$name.wrk-errors" &
   local client=$!
   sleep 2
   local n0 s0 c0 m0 t0 n1 s1 c1 m1 t1 threads0="0 0 0" threads1="0 0 0"
@@ -104,8 +106,7 @@ printf "  %-11s %8s %5s %6s %6s %7s %7s %7s %6s %6s %6s %5s %5s %8s\n" server "r
 # A first wrk run on this machine is slower than any after it (see the nginx-again row of runs
 # without this); the client's requests likely land in memory the VM must first get back from the
 # host. A short run, thrown away, pays that before any is measured.
-if ! REQUESTS="$WORK/hit.tsv" REQUESTS_RAW="$WORK/hit.tsv.raw" WRK_THREADS=2 \
-     wrk -t2 -c50 -d3s -s "$ROOT/bench/signed_requests.lua" http://127.0.0.1:18181 > /dev/null 2>"$WORK/warm-up.err"; then
+if ! (client 18181 "$WORK/hit.tsv" 3) > /dev/null 2>"$WORK/warm-up.err"; then
   echo "decompose: the warm-up run failed:" >&2; cat "$WORK/warm-up.err" >&2; exit 1
 fi
 NGINX_RATE="" NGINX_BUSY=""

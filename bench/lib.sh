@@ -17,6 +17,21 @@ build_release() {
   (cd "$(bench_root)" && swift build -c release --product gatehouse 2>&1 | tail -1)
 }
 
+# The gateway binary to measure: GATEHOUSE_BIN (another build, for an A/B against an older
+# commit, driven by the calling script's client), else this checkout's release build.
+gatehouse_bin() {
+  if [ -n "${GATEHOUSE_BIN:-}" ]; then echo "$GATEHOUSE_BIN"; else build_release >&2; echo "$(bench_root)/.build/release/gatehouse"; fi
+}
+
+# Writes $1/bench.json: the source the signed benchmarks post to, Svix-verified with the secret
+# in BENCH_SECRET, the event type read from the body. An hour's tolerance: long runs reach their
+# last requests minutes after they were signed.
+write_bench_route() {
+  mkdir -p "$1"
+  echo '{"verify": {"scheme": "svix", "secrets": [{"env": "BENCH_SECRET"}], "tolerance_seconds": 3600}, "event": {"type": "event_type"}}' \
+    > "$1/bench.json"
+}
+
 wait_for_port() {
   local port=$1
   for _ in $(seq 1 200); do

@@ -15,8 +15,8 @@ build_release
 BIN="$ROOT/.build/release/gatehouse"
 
 SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
-mkdir -p "$WORK/routes" "$WORK/data"
-echo '{"verify": {"scheme": "svix", "secrets": [{"env": "BENCH_SECRET"}]}, "event": {"type": "event_type"}}' > "$WORK/routes/bench.json"
+mkdir -p "$WORK/data"
+write_bench_route "$WORK/routes"
 python3 "$ROOT/bench/make_signed_requests.py" "$SECRET" "$((DURATION * 60000))" "$WORK/requests.tsv"
 
 # nginx
