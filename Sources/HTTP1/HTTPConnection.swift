@@ -10,6 +10,15 @@ final class HTTPConnection: EventHandler {
     private var decoder: HTTPRequestDecoder
     private var outbound: [UInt8] = []
     private var outboundSent = 0
+    /// Reading stopped because `unsentBytes` passed `maxUnsentBytes`; `flush` resumes it.
+    private var pausedForBacklog = false
+    /// When the unsent answer bytes last moved (or appeared): a client that stops reading is
+    /// closed after the idle timeout, as one that stops sending is.
+    private var lastWriteProgress: Int64
+    /// A client may pipeline requests and never read the answers. Past this many unsent bytes
+    /// no further request is started and reading stops until the client reads, so the answers
+    /// waiting on a connection stay bounded.
+    static let maxUnsentBytes = 256 * 1024
     private var interest = Readiness.readable
     /// A request was handed to the handler and its answer has not come back.
     private var inFlight: (keepAlive: Bool, head: Bool)?
@@ -31,7 +40,10 @@ final class HTTPConnection: EventHandler {
         self.registry = registry
         decoder = HTTPRequestDecoder(limits: registry.limits)
         lastActivity = registry.now
+        lastWriteProgress = lastActivity
     }
+
+    private var unsentBytes: Int { outbound.count - outboundSent }
 
     func handle(events: UInt32, on loop: EventLoop) {
         guard !isClosed else { return }
@@ -83,6 +95,15 @@ final class HTTPConnection: EventHandler {
         processing = true
         defer { processing = false }
         while inFlight == nil && !closeAfterFlush {
+            if unsentBytes > Self.maxUnsentBytes {
+                flush()
+                guard !isClosed else { return }
+                if unsentBytes > Self.maxUnsentBytes {
+                    pausedForBacklog = true
+                    setInterest(interest & ~Readiness.readable)
+                    return
+                }
+            }
             let event: HTTPRequestDecoder.Event
             do {
                 event = try decoder.next()
@@ -142,11 +163,13 @@ final class HTTPConnection: EventHandler {
 
     private func flush() {
         guard !isClosed else { return }
+        if outboundSent == 0 { lastWriteProgress = registry.now }
         while outboundSent < outbound.count {
             let result = outbound.withUnsafeBytes { SocketIO.write(fd, UnsafeRawBufferPointer(rebasing: $0[outboundSent...])) }
             switch result {
             case .wrote(let n):
                 outboundSent += n
+                lastWriteProgress = registry.now
             case .wouldBlock:
                 setInterest(interest | Readiness.writable)
                 return
@@ -158,6 +181,13 @@ final class HTTPConnection: EventHandler {
         outbound.removeAll(keepingCapacity: outbound.capacity <= 64 * 1024)
         outboundSent = 0
         if interest & Readiness.writable != 0 { setInterest(interest & ~Readiness.writable) }
+        if pausedForBacklog {
+            pausedForBacklog = false
+            if !peerClosed && !closeAfterFlush { setInterest(interest | Readiness.readable) }
+            // The requests read before the pause wait in the decoder; `process` ends in a
+            // flush of its own, which finishes what this one would have.
+            if !processing { process(); return }
+        }
         guard closeAfterFlush, inFlight == nil else { return }
         if lingering && !peerClosed {
             // Keep reading (and dropping) for a moment so the client sees the answer rather
@@ -180,6 +210,8 @@ final class HTTPConnection: EventHandler {
         let limits = registry.limits
         if lingering {
             if now - lastActivity > 2_000 { registry.closed(self) }
+        } else if unsentBytes > 0 && now - lastWriteProgress > limits.idleTimeoutMilliseconds {
+            registry.closed(self)
         } else if inFlight != nil {
             return
         } else if decoder.isMidRequest {

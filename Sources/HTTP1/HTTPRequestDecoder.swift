@@ -36,6 +36,10 @@ public struct HTTPRequestDecoder {
     private var state = State.head
     private var headScanFrom = 0
     private var continueAnnounced = false
+    /// Bytes of empty lines skipped before the request line now awaited. They count against
+    /// the head's limit: once skipped they are consumed, so nothing else would ever see them,
+    /// and a client could send them for as long as it liked.
+    private var skippedEmptyBytes = 0
 
     public init(limits: HTTPLimits) { self.limits = limits }
 
@@ -70,18 +74,19 @@ public struct HTTPRequestDecoder {
         while true {
             switch state {
             case .head:
-                skipLeadingEmptyLines()
+                try skipLeadingEmptyLines()
                 guard let end = findHeadEnd() else {
-                    if bufferedCount > limits.maxHeaderBytes {
+                    if skippedEmptyBytes + bufferedCount > limits.maxHeaderBytes {
                         throw HTTPFramingError(.headersTooLarge, "header block exceeds \(limits.maxHeaderBytes) bytes")
                     }
                     return .needMore
                 }
-                if end - start > limits.maxHeaderBytes {
+                if skippedEmptyBytes + end - start > limits.maxHeaderBytes {
                     throw HTTPFramingError(.headersTooLarge, "header block exceeds \(limits.maxHeaderBytes) bytes")
                 }
                 let head = try parseHead(from: start, to: end - 4)
                 consume(upTo: end)
+                skippedEmptyBytes = 0
                 continueAnnounced = false
                 switch head.framing {
                 case .none:
@@ -128,12 +133,18 @@ public struct HTTPRequestDecoder {
 
     // MARK: - Head
 
-    private mutating func skipLeadingEmptyLines() {
-        // RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.
-        while bufferedCount >= 2 && buffer[start] == 0x0D && buffer[start + 1] == 0x0A {
-            start += 2
+    /// RFC 9112 §2.2: a server SHOULD ignore at least one empty line before the request line.
+    /// Any number is ignored here, up to the head's limit, and consumed like any other bytes
+    /// (moving past them without consuming once kept every such byte in the buffer).
+    private mutating func skipLeadingEmptyLines() throws(HTTPFramingError) {
+        var end = start
+        while buffer.count - end >= 2 && buffer[end] == 0x0D && buffer[end + 1] == 0x0A { end += 2 }
+        guard end > start else { return }
+        skippedEmptyBytes += end - start
+        consume(upTo: end)
+        if skippedEmptyBytes > limits.maxHeaderBytes {
+            throw HTTPFramingError(.headersTooLarge, "more than \(limits.maxHeaderBytes) bytes of empty lines before the request line")
         }
-        if headScanFrom < start { headScanFrom = start }
     }
 
     /// Index just past the CRLFCRLF that ends the head, if it has arrived.

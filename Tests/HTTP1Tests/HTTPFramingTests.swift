@@ -72,6 +72,22 @@ final class HTTPFramingTests: XCTestCase {
         limits.maxHeaderBytes = 1024
         try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 2000))\r\n\r\n", 431, limits: limits)
     }
+    func testEmptyLinesBeforeTheRequestLineCountAgainstTheHeadLimit() throws {
+        var limits = HTTPLimits()
+        limits.maxHeaderBytes = 1024
+        // Whole CRLF pairs, and pairs offset by one byte (a lone CR first), which once left a
+        // byte unconsumed so the limit never saw the rest: both are refused as soon as they
+        // pass the limit, not at the header timeout.
+        try assertRefused(String(repeating: "\r\n", count: 2000), 431, limits: limits)
+        try assertRefused("\r" + String(repeating: "\n\r", count: 2000), 431, limits: limits)
+    }
+    func testAFewEmptyLinesBeforeTheRequestLineAreIgnored() throws {
+        let (server, port) = try startEchoServer(loops: 1)
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("\r\n\r\nGET /a HTTP/1.1\r\nHost: x\r\n\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(client.readResponses(2).map(\.body), ["GET /a 0 \n", "GET /b 0 \n"])
+    }
     func testHeaderBlockTooLargeWithoutEverEnding() throws {
         var limits = HTTPLimits()
         limits.maxHeaderBytes = 1024

@@ -1,5 +1,6 @@
 import Foundation
 import HTTP1
+import Sockets
 import TestSupport
 import XCTest
 
@@ -63,5 +64,83 @@ final class HTTPLimitsTests: XCTestCase {
         XCTAssertEqual(responses.first?.headers["connection"], "close")
         XCTAssertEqual(done.wait(timeout: .now() + 5), .success)
         XCTAssertThrowsError(try RawClient(port: port), "still accepting after shutdown")
+    }
+
+    /// Answers every request at once with a 4 KiB body, so a client's unread answers pile up fast.
+    private func startBulkyServer(limits: HTTPLimits) throws -> (HTTPServer, UInt16) {
+        let body = String(repeating: "x", count: 4096)
+        let config = HTTPServer.Configuration(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: 1, limits: limits)
+        let server = HTTPServer(configuration: config) { _, responder in responder.respond(.text(.ok, body)) }
+        return (server, try server.start().port)
+    }
+
+    /// `count` pipelined GETs; with `closing`, the last asks the server to close after it.
+    private static func pipelined(_ count: Int, closing: Bool) -> String {
+        String(repeating: "GET /bulk HTTP/1.1\r\nHost: x\r\n\r\n", count: count - 1)
+            + (closing ? "GET /bulk HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" : "GET /bulk HTTP/1.1\r\nHost: x\r\n\r\n")
+    }
+
+    /// Sends on another thread: the server stops reading, so the send may block until it does.
+    private static func sendInBackground(_ text: String, on fd: Int32, then done: @escaping @Sendable () -> Void) {
+        let bytes = Array(text.utf8)
+        Thread.detachNewThread {
+            var sent = 0
+            while sent < bytes.count {
+                let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                if n <= 0 { break }
+                sent += n
+            }
+            done()
+        }
+    }
+
+    /// Waits until the server's request count stops moving, and returns it.
+    private func settledRequestCount(_ server: HTTPServer) -> Int {
+        var last = -1
+        for _ in 0..<50 {
+            let now = server.counters.snapshot().requests
+            if now == last { return now }
+            last = now
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return last
+    }
+
+    func testClientThatNeverReadsCannotMakeTheServerBufferWithoutLimit() throws {
+        let (server, port) = try startBulkyServer(limits: HTTPLimits())
+        defer { server.shutdown(grace: 1) }
+        let count = 20_000
+        let client = try RawClient(port: port, timeoutSeconds: 10)
+        let sender = DispatchSemaphore(value: 0)
+        Self.sendInBackground(Self.pipelined(count, closing: true), on: client.fd) { sender.signal() }
+        // Unbounded, the server would answer all 20,000 (80 MB held for this one client). Bounded,
+        // it stops once the socket buffers and its own 256 KiB of unsent answers are full.
+        let started = settledRequestCount(server)
+        XCTAssertGreaterThan(started, 0)
+        XCTAssertLessThan(started, count / 4, "the server kept answering a client that reads nothing")
+        // Once the client reads, the rest are served, all of them, in full.
+        let raw = client.readAll()
+        XCTAssertEqual(sender.wait(timeout: .now() + 10), .success)
+        let one = try XCTUnwrap(ParsedResponse.parse(Array(raw.utf8)))
+        XCTAssertEqual(one.0.status, 200)
+        // The last answer alone also says "Connection: close".
+        XCTAssertEqual(raw.utf8.count, count * one.1 + "Connection: close\r\n".utf8.count, "every answer arrives once the client reads")
+        XCTAssertEqual(server.counters.snapshot().requests, count)
+    }
+
+    func testClientThatStopsReadingIsClosedAfterTheIdleTimeout() throws {
+        var limits = HTTPLimits()
+        limits.idleTimeoutMilliseconds = 400
+        let (server, port) = try startBulkyServer(limits: limits)
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        Self.sendInBackground(Self.pipelined(20_000, closing: false), on: client.fd) {}
+        // Sending kept the connection busy, but the answers stopped moving: after the idle
+        // timeout the server gives up on it rather than holding its buffers forever. It is
+        // checked before the client reads anything: once drained, any connection goes idle.
+        let deadline = Date().addingTimeInterval(3)
+        while server.counters.snapshot().openConnections > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(server.counters.snapshot().openConnections, 0, "a client that stopped reading was kept open")
+        XCTAssertTrue(client.isClosedByPeer())
     }
 }
