@@ -18,8 +18,9 @@ public struct FileLogOptions: Sendable {
 
     /// Test seam: runs on the writer thread before each batch is written.
     var beforeBatch: (@Sendable () -> Void)?
-    /// Test seam: return an errno to make the named step ("write", "sync", or "truncate", the
-    /// cut-back after a failed write) fail.
+    /// Test seam: return an errno to make the named step fail: "write", "sync", "truncate" (the
+    /// cut-back after a failed write), "roll" (starting the next segment) or "open-sync" (the
+    /// sync of the kept tail when a log is opened).
     /// A failing "write" really writes half the batch first, as a full disk might.
     var injectFault: (@Sendable (String) -> Int32?)?
 

@@ -164,17 +164,18 @@ final class LogCore: Sendable {
             }
             return gone
         }
+        // Oldest first, each removal synced before the next: a directory's blocks may reach the
+        // disk in any order, and a crash that kept a later removal but not an earlier one would
+        // leave a gap at the front of the log, which open refuses.
         for segment in doomed {
             let path = SegmentFile.path(directory, segment.fileName)
             if let archive {
                 try FileIO.rename(path, to: archive + "/" + segment.fileName)
+                if options.sync != .none { try FileIO.syncDirectory(archive) }
             } else {
                 try FileIO.remove(path)
             }
-        }
-        if !doomed.isEmpty && options.sync != .none {
-            try FileIO.syncDirectory(directory)
-            if let archive { try FileIO.syncDirectory(archive) }
+            if options.sync != .none { try FileIO.syncDirectory(directory) }
         }
         return doomed.map(\.fileName)
     }

@@ -96,6 +96,21 @@ enum LogRecovery {
             activeFd = try SegmentFile.create(directory: directory, base: 0, sync: options.sync)
             segments = [SegmentInfo(base: 0, fileSize: SegmentHeader.size)]
         }
+        if options.sync != .none {
+            // What was read above is trusted from here on: the fold acts on it, and a sender
+            // retrying a webhook is told it is a duplicate. But a writer killed inside its sync
+            // leaves its last batch in the page cache, valid to read and never synced, and one
+            // killed between a segment's rename and the directory sync leaves a name that is
+            // not on disk. Make both durable before anything relies on them.
+            do throws(LogError) {
+                if let code = options.injectFault?("open-sync") { throw LogError.io(operation: "fdatasync at open", errno: code) }
+                try FileIO.sync(activeFd, options.sync)
+                try FileIO.syncDirectory(directory)
+            } catch {
+                FileIO.close(activeFd)
+                throw error
+            }
+        }
 
         let report = RecoveryReport(
             segments: segments.count,

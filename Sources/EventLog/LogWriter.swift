@@ -115,6 +115,18 @@ struct LogWriter: Sendable {
             return outcome
         }
         requests: for (number, request) in batch.enumerated() {
+            // A request's records are acknowledged together, so they go into one segment: the
+            // roll comes before the request, not between its records, or a roll that failed
+            // would leave its first records durable while the request is refused. (A request
+            // larger than a whole segment has to span two; the check per record below does it.)
+            let framed = request.bytes + request.payloads.count * RecordFrame.headerSize
+            let start = active.fileSize + buffer.count
+            if start > SegmentHeader.size && start + framed > options.segmentSize
+                && framed <= options.segmentSize - SegmentHeader.size {
+                if let error = flush(&outcome) { failure = error; break requests }
+                durableRequests = number
+                if let error = roll(&outcome) { failure = error; break requests }
+            }
             var requestOffsets: [UInt64] = []
             requestOffsets.reserveCapacity(request.payloads.count)
             for payload in request.payloads {
@@ -229,6 +241,7 @@ struct LogWriter: Sendable {
         let base = active.end
         mustRoll = true
         do throws(LogError) {
+            if let code = options.injectFault?("roll") { throw LogError.io(operation: "roll", errno: code) }
             // Also when a failed write's bytes may remain (`needsTrim`): a roll starts a batch
             // with nothing to flush, so `flush` never got to trim them, and a sealed segment
             // must end at its last record. Marked done only once synced, so a retry syncs again.

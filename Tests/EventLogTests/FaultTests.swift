@@ -92,4 +92,49 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(log.stats().segments, 2)
         XCTAssertEqual(try log.appendAndWait([payload(3, size: 100)]), [324])
     }
+
+    /// A request's records are acknowledged together, so a roll that fails must not leave some
+    /// of them durable: the roll comes before the request, not between its records.
+    func testARequestIsNeverSplitAcrossAFailedRoll() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let fault = Shared<Int32?>(nil)
+        var options = FileLogOptions(segmentSize: 400)
+        options.injectFault = { name in name == "roll" ? fault.current : nil }
+        let log = try FileLog.open(directory: dir.path, options: options)
+        _ = try log.appendAndWait([payload(1, size: 100)])  // the segment now ends at 24 + 108
+        fault.update { $0 = EIO }
+        // 2 x 158 framed bytes: the first would still fit in the segment, the second not.
+        XCTAssertThrowsError(try log.appendAndWait([payload(2, size: 150), payload(3, size: 150)])) { error in
+            XCTAssertEqual(error as? LogError, .io(operation: "roll", errno: EIO))
+        }
+        fault.update { $0 = nil }
+        _ = try log.appendAndWait([payload(4, size: 100)])
+        log.close()
+
+        let reopened = try FileLog.open(directory: dir.path, options: FileLogOptions(segmentSize: 400))
+        defer { reopened.close() }
+        XCTAssertEqual(try readAll(reopened).map(\.payload), [payload(1, size: 100), payload(4, size: 100)],
+                       "a record of the refused request survived")
+    }
+
+    /// Open trusts the records it reads; a writer killed inside its sync leaves ones that were
+    /// never synced, so open syncs the kept tail (and the directory) and refuses if it cannot.
+    func testOpenSyncsWhatItKeepsAndRefusesWhenItCannot() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let log = try FileLog.open(directory: dir.path)
+        _ = try log.appendAndWait([payload(1, size: 100)])
+        log.close()
+
+        var failing = FileLogOptions()
+        failing.injectFault = { name in name == "open-sync" ? EIO : nil }
+        XCTAssertThrowsError(try FileLog.open(directory: dir.path, options: failing)) { error in
+            XCTAssertEqual(error as? LogError, .io(operation: "fdatasync at open", errno: EIO))
+        }
+        // The refused open let go of the directory and changed nothing.
+        let reopened = try FileLog.open(directory: dir.path)
+        defer { reopened.close() }
+        XCTAssertEqual(try readAll(reopened).map(\.payload), [payload(1, size: 100)])
+    }
 }
