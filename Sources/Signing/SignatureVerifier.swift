@@ -31,7 +31,7 @@ public struct SignatureVerifier: Sendable {
                 try checkFreshness(of: timestamp, now: now)
             }
             guard matches(claim) else { throw .signatureMismatch }
-            return VerifiedDelivery(eventId: claim.eventId, timestamp: claim.timestamp)
+            return VerifiedDelivery(eventId: claim.eventId, timestamp: claim.timestamp, eventIdIsSigned: claim.eventIdIsSigned)
         }
     }
 

@@ -7,4 +7,7 @@ struct SignedClaim {
     var signatures: [[UInt8]]
     var timestamp: Int64?
     var eventId: String?
+    /// Whether `eventId` is part of `content`. A header id outside the signature (GitHub's,
+    /// Shopify's, a generic one) can be changed by whoever replays a captured delivery.
+    var eventIdIsSigned = false
 }

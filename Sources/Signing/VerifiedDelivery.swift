@@ -6,9 +6,14 @@ public struct VerifiedDelivery: Sendable, Equatable {
     public let eventId: String?
     /// The signed timestamp in unix seconds, for schemes that sign one.
     public let timestamp: Int64?
+    /// False when `eventId` came from a header the signature does not cover (GitHub, Shopify,
+    /// a generic id header): anyone replaying a captured delivery can change it, so it cannot
+    /// be the only thing that makes a delivery new.
+    public let eventIdIsSigned: Bool
 
-    public init(eventId: String?, timestamp: Int64?) {
+    public init(eventId: String?, timestamp: Int64?, eventIdIsSigned: Bool = false) {
         self.eventId = eventId
         self.timestamp = timestamp
+        self.eventIdIsSigned = eventIdIsSigned
     }
 }

@@ -8,12 +8,14 @@ struct GatewayHarness {
     static let svixSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
     static let svixSecretRotated = "whsec_" + Base64.encode(Array("a second key for rotation tests!".utf8))
     static let formSecret = "form-shared-secret"
+    static let githubSecret = "It's a Secret to Everybody"
 
     let root: URL
     var data: String { root.appendingPathComponent("data").path }
     var routes: String { root.appendingPathComponent("routes").path }
     var environment: [String: String] {
-        ["YJ_SECRET": Self.svixSecret, "YJ_SECRET_OLD": Self.svixSecretRotated, "FORM_SECRET": Self.formSecret]
+        ["YJ_SECRET": Self.svixSecret, "YJ_SECRET_OLD": Self.svixSecretRotated, "FORM_SECRET": Self.formSecret,
+         "GH_SECRET": Self.githubSecret]
     }
 
     init() throws {

@@ -1,4 +1,5 @@
 @testable import Gateway
+import Signing
 import XCTest
 
 /// The log tail reads a `received` record's time in place instead of decoding it; it must
@@ -9,6 +10,8 @@ final class LogTailReadingTests: XCTestCase {
             ReceivedEvent(source: "s", eventID: "e1", eventType: "t", receivedAt: 1_795_660_052_123, signedAt: 1_795_660_052,
                           contentType: "application/json", body: Array("{}".utf8)),
             ReceivedEvent(source: "source", eventID: "", eventType: nil, receivedAt: -5, signedAt: nil, contentType: nil, body: []),
+            ReceivedEvent(source: "gh", eventID: "d-1", eventType: nil, receivedAt: 7, signedAt: nil, contentType: nil,
+                          body: Array("{}".utf8), bodyDigest: SHA256Digest.hash(Array("{}".utf8))),
         ]
         for event in events {
             let payload = LogEvent.received(event).encoded()

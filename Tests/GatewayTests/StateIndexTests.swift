@@ -1,6 +1,7 @@
 import XCTest
 @testable import Gateway
 import Routing
+import Signing
 
 final class StateIndexTests: XCTestCase {
     private let referenceKey = DigestKey(k0: 0x0706_0504_0302_0100, k1: 0x0f0e_0d0c_0b0a_0908)
@@ -225,11 +226,39 @@ final class StateIndexTests: XCTestCase {
                                                       body: [1], routedAtIntake: true)).encoded()
         let flags = unknown.count - 1 - 4 - 1  // the flags byte, before the body (a u32 length and one byte)
         XCTAssertEqual(unknown[flags], 1)
-        unknown[flags] = 3
-        XCTAssertThrowsError(try LogEvent.decode(unknown)) { XCTAssertEqual($0 as? LogEventDecodingError, .unknownFlags(kind: 1, flags: 3)) }
+        unknown[flags] = 5
+        XCTAssertThrowsError(try LogEvent.decode(unknown)) { XCTAssertEqual($0 as? LogEventDecodingError, .unknownFlags(kind: 1, flags: 5)) }
         var reader = FoldItemReader(digestKey: DigestKey.random())
         var batch = FoldBatch()
         XCTAssertThrowsError(try unknown.withUnsafeBytes { try reader.read($0, at: 0, into: &batch) })
+    }
+
+    /// An event whose id came from an unsigned header carries its body's digest: a second
+    /// dedupe key, folded the same whether the state is built live or from the log's bytes.
+    func testBodyKeyedReceivedRecordsRoundTripAndFoldBothKeys() throws {
+        let body = Array(#"{"action":"opened"}"#.utf8)
+        let event = ReceivedEvent(source: "gh", eventID: "d-1", eventType: nil, receivedAt: 5, signedAt: nil, contentType: nil,
+                                  body: body, bodyDigest: SHA256Digest.hash(body))
+        let bytes = LogEvent.received(event).encoded()
+        XCTAssertEqual(bytes[1], 2)
+        XCTAssertEqual(try LogEvent.decode(bytes), .received(event))
+        guard case .received(let bodiless) = try LogEvent.decode(bytes, withBody: false) else { return XCTFail() }
+        XCTAssertEqual(bodiless.bodyDigest, event.bodyDigest)
+        let bodyKey = DedupeKey(source: "gh", eventID: "sha256:" + SHA256Digest.hex(body))
+
+        var live = GatewayState(digestKey: DigestKey.random())
+        live.apply(.received(event), at: 0)
+        var folder = StateFolder(GatewayState(digestKey: live.digestKey))
+        var reader = FoldItemReader(digestKey: live.digestKey)
+        var batch = FoldBatch()
+        try bytes.withUnsafeBytes { try reader.read($0, at: 0, into: &batch) }
+        folder.apply(batch)
+        let folded = folder.finish()
+        for state in [live, folded] {
+            XCTAssertTrue(state.contains(DedupeKey(source: "gh", eventID: "d-1")))
+            XCTAssertTrue(state.contains(bodyKey))
+            XCTAssertEqual(state.uniqueEvents, 1, "the second key is not a second event")
+        }
     }
 
     /// A remap that lands after retention forgot its event plans nothing, whichever way the

@@ -163,6 +163,58 @@ final class WebhookIntakeTests: XCTestCase {
         XCTAssertEqual(events.first?.eventType, "signup")
     }
 
+    /// GitHub signs the body but not `X-GitHub-Delivery`: whoever captured a delivery could
+    /// resend it under a new delivery id. The body is a second dedupe key, live, while the
+    /// first copy is in flight, and after a restart that rebuilds the state from the log.
+    func testGitHubDeliveryReplayedUnderANewIdIsADuplicate() throws {
+        try #"{"verify": {"scheme": "github", "secrets": [{"env": "GH_SECRET"}]}}"#
+            .write(toFile: harness.routes + "/gh.json", atomically: true, encoding: .utf8)
+        @Sendable func post(_ client: RawClient, delivery: String, body: [UInt8]) -> ParsedResponse? {
+            let signature = "sha256=" + Hex.encode(HMACSHA256.authenticate(body, key: Array(GatewayHarness.githubSecret.utf8)))
+            return client.request("POST", "/webhooks/gh", headers: [("X-Hub-Signature-256", signature), ("X-GitHub-Delivery", delivery),
+                                                                     ("Content-Type", "application/json")], body: body)
+        }
+        let pushed = Array(#"{"ref":"refs/heads/main","after":"7d1f"}"#.utf8)
+        var (gateway, port) = try harness.start()
+        var client = try RawClient(port: port)
+        XCTAssertEqual(post(client, delivery: "d-1", body: pushed)?.body.contains("accepted"), true)
+        XCTAssertEqual(post(client, delivery: "d-2", body: pushed)?.body.contains("duplicate"), true, "replayed under a new id")
+        XCTAssertEqual(post(client, delivery: "d-1", body: pushed)?.body.contains("duplicate"), true)
+        // Copies racing the first write of a new body, each under its own id: one is written.
+        let opened = Array(#"{"action":"opened","number":7}"#.utf8)
+        let statuses = LockedList<String>()
+        let racePort = port
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            let racer = try! RawClient(port: racePort)
+            statuses.append(post(racer, delivery: "race-\(i)", body: opened)?.body ?? "failed")
+        }
+        XCTAssertEqual(statuses.items.filter { $0.contains("accepted") }.count, 1, "\(statuses.items)")
+        XCTAssertEqual(statuses.items.filter { $0.contains("duplicate") }.count, 7)
+        gateway.shutdown()
+
+        (gateway, port) = try harness.start()
+        client = try RawClient(port: port)
+        XCTAssertEqual(post(client, delivery: "d-3", body: pushed)?.body.contains("duplicate"), true, "the body's key was not rebuilt from the log")
+        XCTAssertEqual(post(client, delivery: "d-4", body: Array(#"{"ref":"refs/heads/dev"}"#.utf8))?.body.contains("accepted"), true)
+        gateway.shutdown()
+        XCTAssertEqual(try loggedEvents().filter { $0.source == "gh" }.count, 3)
+    }
+
+    /// An id or type read from the body goes into the record beside the body: with large
+    /// bodies allowed, a long one pushed the record past the log's limit (the body limit plus
+    /// 64 KiB), answered 503, which a sender retries forever.
+    func testOverlongEventIdIsABadRequestNotARetry() throws {
+        let (gateway, port) = try harness.start { $0.maxBodyBytes = 8 << 20 }
+        defer { gateway.shutdown() }
+        let id = String(repeating: "i", count: 4_500_000), padding = String(repeating: "p", count: 500_000)
+        let body = Array(#"{"kind":"signup","submission":{"id":"\#(id)","pad":"\#(padding)"}}"#.utf8)
+        let ts = Int64(Date().timeIntervalSince1970)
+        let mac = HMACSHA256.authenticate(Array("\(ts).".utf8) + body, key: Array(GatewayHarness.formSecret.utf8))
+        let client = try RawClient(port: port)
+        let response = client.request("POST", "/webhooks/form", headers: [("X-Sig", "sha256=" + Hex.encode(mac)), ("X-Ts", "\(ts)")], body: body)
+        XCTAssertEqual(response?.status, 400)
+    }
+
     func testBodyOverTheConfiguredLimitIs413() throws {
         let (gateway, port) = try harness.start { $0.maxBodyBytes = 2048 }
         defer { gateway.shutdown() }

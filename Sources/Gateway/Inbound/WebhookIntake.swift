@@ -13,7 +13,7 @@ public final class WebhookIntake: Sendable {
     /// Deliveries whose append is in flight: a second copy of an event that is still being
     /// written waits for the first one's outcome instead of being written twice or
     /// acknowledged before it is durable. Lock order: this lock, then the store's.
-    private let pending = Mutex<[DedupeKey: [HTTPResponder]]>([:])
+    private let pending = Mutex(PendingWrites())
     public let counters = IntakeCounters()
     private let logger: Logger
     /// Called once a received event is durable (the router plans its actions).
@@ -56,11 +56,15 @@ public final class WebhookIntake: Sendable {
             return
         }
         let key = DedupeKey(source: source.name, eventID: identity.id)
+        // An id from a header outside the signature can be changed by whoever replays a
+        // captured delivery, so the body is a second key: either one known makes a duplicate.
+        let bodyDigest = verified.eventId != nil && !verified.eventIdIsSigned ? SHA256Digest.hash(request.body) : nil
+        let bodyKey = bodyDigest.map { DedupeKey(source: source.name, eventID: "sha256:" + Hex.encode($0)) }
         enum Admission { case new, waiting, duplicate }
-        let admission: Admission = pending.withLock { waiting in
-            if waiting[key] != nil { waiting[key]!.append(responder); return .waiting }
-            if store.read({ $0.contains(key) }) { return .duplicate }
-            waiting[key] = [responder]
+        let admission: Admission = pending.withLock { writes in
+            if writes.join(key, also: bodyKey, responder) { return .waiting }
+            if store.read({ $0.contains(key) || bodyKey.map($0.contains) == true }) { return .duplicate }
+            writes.start(key, also: bodyKey, responder)
             return .new
         }
         switch admission {
@@ -74,7 +78,8 @@ public final class WebhookIntake: Sendable {
         let received = ReceivedEvent(
             source: source.name, eventID: identity.id, eventType: identity.type,
             receivedAt: Clock.unixMilliseconds(), signedAt: verified.timestamp,
-            contentType: request.headers["content-type"], body: request.body, routedAtIntake: source.rules.rules.isEmpty)
+            contentType: request.headers["content-type"], body: request.body, routedAtIntake: source.rules.rules.isEmpty,
+            bodyDigest: bodyDigest)
         store.append([.received(received)]) { [self] result in
             complete(key: key, result: result)
             if case .success(let offsets) = result { onDurable(received, offsets[0]) }
@@ -82,7 +87,7 @@ public final class WebhookIntake: Sendable {
     }
 
     private func complete(key: DedupeKey, result: Result<[UInt64], LogError>) {
-        let waiters: [HTTPResponder] = pending.withLock { $0.removeValue(forKey: key) ?? [] }
+        let waiters = pending.withLock { $0.finish(key) }
         let response: HTTPResponse
         switch result {
         case .success:
@@ -124,8 +129,14 @@ public final class WebhookIntake: Sendable {
             id = value
         }
         let type = source.typeHeader.flatMap { request.headers[$0] } ?? (source.typePath != nil ? fields[fields.count - 1] : nil)
+        // Both go into the record beside the body (and the id into every index): unbounded, a
+        // long one could push the record past the log's limit, a 503 the sender retries forever.
+        if let id, id.utf8.count > maxIdentifierBytes { throw ConfigurationError("event id longer than \(maxIdentifierBytes) bytes") }
+        if let type, type.utf8.count > maxIdentifierBytes { throw ConfigurationError("event type longer than \(maxIdentifierBytes) bytes") }
         return (id ?? "sha256:" + SHA256Digest.hex(request.body), type)
     }
+
+    static let maxIdentifierBytes = 1024
 
     static func label(_ failure: VerificationFailure) -> String {
         switch failure {

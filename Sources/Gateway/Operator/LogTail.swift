@@ -107,7 +107,8 @@ final class LogTail: Sendable {
         guard r.u8() == LogEvent.Kind.received.rawValue, let version = r.u8(), version == 1 || version == 2,
               r.blob() != nil, r.blob() != nil,
               let (at, flags) = ReceivedFlags.timeAndFlags(after: &r, version: version),
-              flags & ~ReceivedFlags.known == 0 else { return nil }
+              flags & ~ReceivedFlags.known == 0,
+              flags & ReceivedFlags.bodyKeyed == 0 || r.blob()?.count == 32 else { return nil }
         return at
     }
 

@@ -14,8 +14,14 @@ import Routing
 public struct GatewayState: Sendable {
     /// The secret key of the dedupe digests (see `KeyDigest`).
     let digestKey: DigestKey
-    /// Every accepted event's dedupe digest, with the offset of its `received` record.
+    /// Every accepted event's dedupe digest, with the offset of its `received` record; an
+    /// event whose id came from an unsigned header also has its body's (see
+    /// `ReceivedEvent.bodyDigest`), whose value carries `bodyKeyTag` as well.
     private(set) var seen: DigestIndex
+    /// How many of `seen`'s entries are body keys, so `uniqueEvents` counts events only.
+    private var bodyKeys = 0
+    /// Marks a body key's value in `seen`; offsets stay far below it.
+    static let bodyKeyTag: UInt64 = 1 << 63
     /// Accepted events per source.
     public private(set) var acceptedBySource: [String: Int] = [:]
     /// Received events not yet routed (a crash came between the two records).
@@ -77,6 +83,7 @@ public struct GatewayState: Sendable {
             for e in group..<end { seen.prefetch(KeyDigest(high: snapshot.seen[3 * e], low: snapshot.seen[3 * e + 1])) }
             for e in group..<end { seen.restore(high: snapshot.seen[3 * e], low: snapshot.seen[3 * e + 1], value: snapshot.seen[3 * e + 2]) }
         }
+        bodyKeys = Self.countBodyKeys(in: seen)
         history = snapshot.history
         acceptedBySource = snapshot.acceptedBySource
         unroutedSet = OffsetSet(snapshot.unrouted)
@@ -122,6 +129,7 @@ public struct GatewayState: Sendable {
         Self.write(settledDeliveries, into: &settledWords)
         var copy = self
         copy.seen = DigestIndex()
+        copy.bodyKeys = 0
         copy.settledDeliveries = DigestIndex()
         return copy
     }
@@ -150,7 +158,13 @@ public struct GatewayState: Sendable {
         words.removeLast(words.count - n)
     }
 
-    public var uniqueEvents: Int { seen.count }
+    public var uniqueEvents: Int { seen.count - bodyKeys }
+
+    private static func countBodyKeys(in index: DigestIndex) -> Int {
+        var count = 0
+        index.forEach { _, _, value in if value & bodyKeyTag != 0 { count += 1 } }
+        return count
+    }
 
     /// Received events not yet routed (a crash came between the two records), oldest first.
     public var unrouted: [UInt64] { unroutedSet.sorted() }
@@ -168,7 +182,7 @@ public struct GatewayState: Sendable {
     public func contains(_ key: DedupeKey) -> Bool { receivedOffset(of: key) != nil }
 
     /// The offset of the `received` record that accepted `key`, if any.
-    public func receivedOffset(of key: DedupeKey) -> UInt64? { seen[KeyDigest.of(key, key: digestKey)] }
+    public func receivedOffset(of key: DedupeKey) -> UInt64? { seen[KeyDigest.of(key, key: digestKey)].map { $0 & ~Self.bodyKeyTag } }
 
     /// Every record offset of one event's history, oldest first.
     public func historyOffsets(received: UInt64) -> [UInt64] {
@@ -227,8 +241,11 @@ public struct GatewayState: Sendable {
     /// Warms the dedupe slot of `digest` ahead of `applyReceived`.
     func prefetch(_ digest: KeyDigest) { seen.prefetch(digest) }
 
-    private mutating func noteReceived(_ digest: KeyDigest, source: String, at offset: UInt64, routed: Bool) {
-        if noteAccepted(digest, at: offset, routed: routed) { acceptedBySource[source, default: 0] += 1 }
+    @discardableResult
+    private mutating func noteReceived(_ digest: KeyDigest, source: String, at offset: UInt64, routed: Bool) -> Bool {
+        guard noteAccepted(digest, at: offset, routed: routed) else { return false }
+        acceptedBySource[source, default: 0] += 1
+        return true
     }
 
     /// Indexes an accepted event; false for a later copy of a known key (only an old log can
@@ -252,8 +269,12 @@ public struct GatewayState: Sendable {
         switch event {
         case .received(let e):
             guard !deliveriesOnly else { return }
-            noteReceived(KeyDigest.of(DedupeKey(source: e.source, eventID: e.eventID), key: digestKey), source: e.source, at: offset,
-                         routed: e.routedAtIntake)
+            let accepted = noteReceived(KeyDigest.of(DedupeKey(source: e.source, eventID: e.eventID), key: digestKey),
+                                        source: e.source, at: offset, routed: e.routedAtIntake)
+            // The body's key points at the same record, so retention's dedupe window drops both.
+            if accepted, let bodyKey = e.bodyKey, seen.insert(KeyDigest.of(bodyKey, key: digestKey), offset | Self.bodyKeyTag) {
+                bodyKeys += 1
+            }
         case .routed(let e):
             guard !deliveriesOnly, unroutedSet.remove(e.eventOffset) else { return }
             history(e.eventOffset)
@@ -404,7 +425,11 @@ public struct GatewayState: Sendable {
         retentionFloor = max(retentionFloor, mark.before)
         dedupeFloor = max(dedupeFloor, mark.dedupeFloor)
         history.dropEvents(before: retentionFloor)
-        seen.removeAll(valuesBelow: dedupeFloor)
+        if dedupeFloor > 0 {
+            let floor = dedupeFloor
+            seen.removeAll { $0 & ~Self.bodyKeyTag >= floor }
+            if bodyKeys > 0 { bodyKeys = Self.countBodyKeys(in: seen) }
+        }
         for offset in unroutedSet.sorted() where offset < retentionFloor { unroutedSet.remove(offset) }
         lastLinkedEvent = nil
     }

@@ -1,0 +1,41 @@
+import HTTP1
+
+/// The intake's events whose append is in flight, with the requests waiting on each: the
+/// copy being written and any copies that arrived meanwhile, answered together once it is
+/// durable. An event may have a second key (its body's, see `ReceivedEvent.bodyDigest`); a
+/// copy matching either key waits on the same write.
+struct PendingWrites: Sendable {
+    private struct Write: Sendable {
+        var responders: [HTTPResponder]
+        var secondKey: DedupeKey?
+    }
+
+    private var writes: [DedupeKey: Write] = [:]
+    /// Second keys, to the first key of the write they belong to.
+    private var aliases: [DedupeKey: DedupeKey] = [:]
+
+    /// Adds `responder` to the write in flight for `key` or `other`, if there is one.
+    mutating func join(_ key: DedupeKey, also other: DedupeKey?, _ responder: HTTPResponder) -> Bool {
+        for candidate in [key, other] {
+            guard let candidate else { continue }
+            let owner = writes[candidate] != nil ? candidate : aliases[candidate]
+            if let owner, writes[owner] != nil {
+                writes[owner]!.responders.append(responder)
+                return true
+            }
+        }
+        return false
+    }
+
+    mutating func start(_ key: DedupeKey, also other: DedupeKey?, _ responder: HTTPResponder) {
+        writes[key] = Write(responders: [responder], secondKey: other)
+        if let other { aliases[other] = key }
+    }
+
+    /// Ends the write for `key`: its waiters, the first one the copy that was written.
+    mutating func finish(_ key: DedupeKey) -> [HTTPResponder] {
+        guard let write = writes.removeValue(forKey: key) else { return [] }
+        if let other = write.secondKey { aliases[other] = nil }
+        return write.responders
+    }
+}
