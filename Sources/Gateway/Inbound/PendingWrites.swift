@@ -16,15 +16,17 @@ struct PendingWrites: Sendable {
 
     /// Adds `responder` to the write in flight for `key` or `other`, if there is one.
     mutating func join(_ key: DedupeKey, also other: DedupeKey?, _ responder: HTTPResponder) -> Bool {
-        for candidate in [key, other] {
-            guard let candidate else { continue }
-            let owner = writes[candidate] != nil ? candidate : aliases[candidate]
-            if let owner, writes[owner] != nil {
-                writes[owner]!.responders.append(responder)
-                return true
-            }
-        }
-        return false
+        guard let owner = owner(of: key) ?? other.flatMap(owner(of:)) else { return false }
+        writes[owner]!.responders.append(responder)
+        return true
+    }
+
+    /// The first key of the write in flight that `key` belongs to, as either of its keys.
+    private func owner(of key: DedupeKey) -> DedupeKey? {
+        if writes[key] != nil { return key }
+        // With no second keys in flight (most sources), no lookup needed.
+        guard !aliases.isEmpty, let owner = aliases[key], writes[owner] != nil else { return nil }
+        return owner
     }
 
     mutating func start(_ key: DedupeKey, also other: DedupeKey?, _ responder: HTTPResponder) {
