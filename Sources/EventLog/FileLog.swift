@@ -136,6 +136,10 @@ public final class FileLog: LogStore {
                                           position: position, reason: reason))
             }
             if case .failure(let problem) = SegmentHeader.decode(raw) { throw refuse(0, problem.reason) }
+            // Checked before converting: an offset far past the segment would not fit an Int.
+            guard offset - containing.base <= UInt64(raw.count - SegmentHeader.size) else {
+                throw LogError.io(operation: "truncate: offset \(offset) is past the end of the log", errno: EINVAL)
+            }
             let target = SegmentHeader.size + Int(offset - containing.base)
             guard target <= raw.count else {
                 throw LogError.io(operation: "truncate: offset \(offset) is past the end of the log", errno: EINVAL)

@@ -75,6 +75,10 @@ public final class Gateway: Sendable {
         if retention == nil && (configuration.retention.maxAgeSeconds > 0 || configuration.retention.dedupeWindowSeconds > 0) {
             throw ConfigurationError("retention needs snapshots (snapshots.enabled): a snapshot keeps what retention forgets")
         }
+        for warning in RetentionSweeper.replayWarnings(windowSeconds: configuration.retention.dedupeWindowSeconds,
+                                                       sources: Array(catalog.sources.values)) {
+            logger.warning(warning)
+        }
         if log.firstOffset > 0 && !recovered.fromSnapshot {
             logger.warning("the log starts at offset \(log.firstOffset) (older segments were removed by retention) and no snapshot matched: "
                            + "ids of events before it are no longer recognised as duplicates, and their counts are gone")

@@ -21,6 +21,16 @@ public enum SignatureScheme: Sendable, Equatable {
         }
     }
 
+    /// Whether deliveries carry a signed timestamp, so that an old copy is refused outside the
+    /// tolerance. Without one, only dedupe stops a captured delivery from being accepted again.
+    public var signsTimestamp: Bool {
+        switch self {
+        case .standardWebhooks, .svix, .stripe, .slack: true
+        case .github, .shopify: false
+        case .generic(let config): config.timestampHeader != nil
+        }
+    }
+
     /// Every configuration name `init(name:generic:)` accepts.
     public static let names = ["standard-webhooks", "svix", "stripe", "github", "shopify", "slack", "hmac"]
 

@@ -265,6 +265,8 @@ final class RecoveryTests: XCTestCase {
         XCTAssertNotNil(expectCorrupt { try FileLog.truncate(directory: dir.path, at: offsets[6]) })
         // So is an offset inside a record.
         XCTAssertThrowsError(try FileLog.truncate(directory: dir.path, at: offsets[2] + 1))
+        // And one far past the end, which once trapped converting to Int.
+        XCTAssertThrowsError(try FileLog.truncate(directory: dir.path, at: UInt64.max - 1))
 
         try FileLog.truncate(directory: dir.path, at: report.offset)
         let log = try FileLog.open(directory: dir.path)

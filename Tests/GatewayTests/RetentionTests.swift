@@ -188,4 +188,23 @@ final class RetentionTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("another filesystem"), "\(error)")
         }
     }
+
+    /// A dedupe window shorter than twice a source's tolerance forgets ids a replay inside the
+    /// tolerance can still use; a scheme with no signed timestamp is open once the window passes.
+    func testDedupeWindowsThatReopenReplaysAreNamedAtStart() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        try #"{"verify": {"scheme": "github", "secrets": [{"env": "GH_SECRET"}]}}"#
+            .write(toFile: harness.routes + "/gh.json", atomically: true, encoding: .utf8)
+        let catalog = try SourceCatalog.load(directory: harness.routes, secrets: SecretResolver(environment: harness.environment),
+                                             devSecretsDirectory: nil, logger: Logger(minimum: .error))
+        let sources = Array(catalog.sources.values)
+        XCTAssertEqual(RetentionSweeper.replayWarnings(windowSeconds: 0, sources: sources), [], "ids kept forever")
+        let short = RetentionSweeper.replayWarnings(windowSeconds: 599, sources: sources)
+        XCTAssertEqual(short.count, 3, "\(short)")
+        XCTAssertTrue(short[0].hasPrefix("source form: the dedupe window (599 s) is shorter than twice its signature tolerance (300 s)"), short[0])
+        XCTAssertTrue(short[1].hasPrefix("source gh: its scheme (github) signs no timestamp"), short[1])
+        XCTAssertTrue(short[2].hasPrefix("source yunojuno: the dedupe window"), short[2])
+        XCTAssertEqual(RetentionSweeper.replayWarnings(windowSeconds: 600, sources: sources).count, 1, "only the scheme without a timestamp")
+    }
 }

@@ -261,6 +261,19 @@ final class StateIndexTests: XCTestCase {
         }
     }
 
+    /// The in-flight table and the durable index must agree on which ids are the same: bytes,
+    /// not `String`'s canonical equivalence.
+    func testDedupeKeysCompareAsBytes() {
+        let composed = DedupeKey(source: "s", eventID: "caf\u{E9}"), decomposed = DedupeKey(source: "s", eventID: "cafe\u{301}")
+        XCTAssertEqual(composed.eventID, decomposed.eventID, "String calls them equal")
+        XCTAssertNotEqual(composed, decomposed)
+        XCTAssertEqual(Set([composed, decomposed]).count, 2)
+        let key = DigestKey.random()
+        XCTAssertNotEqual(KeyDigest.of(composed, key: key), KeyDigest.of(decomposed, key: key))
+        XCTAssertNotEqual(DedupeKey(source: "ab", eventID: "c"), DedupeKey(source: "a", eventID: "bc"))
+        XCTAssertEqual(DedupeKey(source: "s", eventID: "caf\u{E9}"), composed)
+    }
+
     /// A remap that lands after retention forgot its event plans nothing, whichever way the
     /// state is rebuilt: the event's body is gone, so such a job could never run.
     func testRemapOfAnEventRetentionForgotPlansNothing() {

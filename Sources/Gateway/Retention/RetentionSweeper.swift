@@ -112,4 +112,24 @@ final class RetentionSweeper: Sendable {
                      ("ids_forgotten_before", "\(forgetIDsBefore)")])
         return outcome
     }
+
+    /// What a dedupe window of `windowSeconds` leaves open, per source, for the operator's log:
+    /// a copy signed with a timestamp is refused only once it is older than the tolerance, and
+    /// an event received at the edge of the tolerance (a clock ahead) is remembered for the
+    /// window from then; so a window under twice the tolerance forgets ids a replay can still
+    /// use. A scheme without a signed timestamp is open to replay once the window has passed.
+    static func replayWarnings(windowSeconds: Int64, sources: [Source]) -> [String] {
+        guard windowSeconds > 0 else { return [] }
+        return sources.sorted { $0.name < $1.name }.compactMap { source in
+            let verifier = source.verifier
+            if !verifier.scheme.signsTimestamp {
+                return "source \(source.name): its scheme (\(verifier.scheme.name)) signs no timestamp, so a captured delivery "
+                    + "is accepted again once the dedupe window (\(windowSeconds) s) has forgotten its id"
+            }
+            guard windowSeconds < 2 * verifier.tolerance else { return nil }
+            return "source \(source.name): the dedupe window (\(windowSeconds) s) is shorter than twice its signature tolerance "
+                + "(\(verifier.tolerance) s), so a delivery replayed inside the tolerance can be accepted again; "
+                + "set retention.dedupe_window_seconds to at least \(2 * verifier.tolerance)"
+        }
+    }
 }
