@@ -82,10 +82,10 @@ final class HTTPConnection: EventHandler {
         }
         process()
         if peerClosed {
-            // The peer sent all it will; answer what is pending, then close.
+            // The peer sent all it will. Every request it sent is still answered, including
+            // those waiting behind an answer in flight or a backlog: `process` closes the
+            // connection once the decoder runs dry.
             setInterest(interest & ~Readiness.readable)
-            closeAfterFlush = true
-            if inFlight == nil { flush() }
         }
     }
 
@@ -113,6 +113,7 @@ final class HTTPConnection: EventHandler {
             }
             switch event {
             case .needMore:
+                if peerClosed { closeAfterFlush = true }
                 pauseReadingIfFlooded()
                 flush()
                 return
@@ -141,7 +142,9 @@ final class HTTPConnection: EventHandler {
     func deliver(_ response: HTTPResponse) {
         guard let pending = inFlight else { return }
         inFlight = nil
-        let close = !pending.keepAlive || registry.draining || peerClosed
+        // A peer that half-closed still gets an answer to every request it sent before: the
+        // connection closes once the decoder runs dry (`process`), not after this answer.
+        let close = !pending.keepAlive || registry.draining
         response.encode(into: &outbound, date: registry.date, close: close, omitBody: pending.head)
         if close { closeAfterFlush = true }
         if !peerClosed && !closeAfterFlush && interest & Readiness.readable == 0 {
@@ -183,6 +186,8 @@ final class HTTPConnection: EventHandler {
         if interest & Readiness.writable != 0 { setInterest(interest & ~Readiness.writable) }
         if pausedForBacklog {
             pausedForBacklog = false
+            // A partial request held through the pause gets its header time from now on.
+            requestStartedAt = registry.now
             if !peerClosed && !closeAfterFlush { setInterest(interest | Readiness.readable) }
             // The requests read before the pause wait in the decoder; `process` ends in a
             // flush of its own, which finishes what this one would have.
@@ -212,7 +217,9 @@ final class HTTPConnection: EventHandler {
             if now - lastActivity > 2_000 { registry.closed(self) }
         } else if unsentBytes > 0 && now - lastWriteProgress > limits.idleTimeoutMilliseconds {
             registry.closed(self)
-        } else if inFlight != nil {
+        } else if inFlight != nil || pausedForBacklog {
+            // Paused, the requests waiting in the decoder arrived in time; the check above
+            // closes a client that stops reading.
             return
         } else if decoder.isMidRequest {
             let budget = decoder.isReadingBody ? limits.headerTimeoutMilliseconds + limits.bodyTimeoutMilliseconds

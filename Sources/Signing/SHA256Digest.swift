@@ -15,6 +15,11 @@ public enum SHA256Digest {
         return digest
     }
 
+    /// The digest of the parts one after another (one part, the usual case, is not copied).
+    public static func hash(parts: [[UInt8]]) -> [UInt8] {
+        parts.count == 1 ? hash(parts[0]) : hash(Array(parts.joined()))
+    }
+
     /// Lowercase hex of the digest, the form content hashes are logged and compared in.
     public static func hex(_ bytes: [UInt8]) -> String {
         Hex.encode(hash(bytes))

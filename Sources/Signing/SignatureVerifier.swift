@@ -31,7 +31,9 @@ public struct SignatureVerifier: Sendable {
                 try checkFreshness(of: timestamp, now: now)
             }
             guard matches(claim) else { throw .signatureMismatch }
-            return VerifiedDelivery(eventId: claim.eventId, timestamp: claim.timestamp, eventIdIsSigned: claim.eventIdIsSigned)
+            let digest = claim.eventId != nil && !claim.eventIdIsSigned ? SHA256Digest.hash(parts: claim.content) : nil
+            return VerifiedDelivery(eventId: claim.eventId, timestamp: claim.timestamp, eventIdIsSigned: claim.eventIdIsSigned,
+                                    signedContentDigest: digest)
         }
     }
 

@@ -11,7 +11,7 @@ final class LogTailReadingTests: XCTestCase {
                           contentType: "application/json", body: Array("{}".utf8)),
             ReceivedEvent(source: "source", eventID: "", eventType: nil, receivedAt: -5, signedAt: nil, contentType: nil, body: []),
             ReceivedEvent(source: "gh", eventID: "d-1", eventType: nil, receivedAt: 7, signedAt: nil, contentType: nil,
-                          body: Array("{}".utf8), bodyDigest: SHA256Digest.hash(Array("{}".utf8))),
+                          body: Array("{}".utf8), contentDigest: SHA256Digest.hash(Array("{}".utf8))),
         ]
         for event in events {
             let payload = LogEvent.received(event).encoded()

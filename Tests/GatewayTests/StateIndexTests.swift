@@ -238,13 +238,13 @@ final class StateIndexTests: XCTestCase {
     func testBodyKeyedReceivedRecordsRoundTripAndFoldBothKeys() throws {
         let body = Array(#"{"action":"opened"}"#.utf8)
         let event = ReceivedEvent(source: "gh", eventID: "d-1", eventType: nil, receivedAt: 5, signedAt: nil, contentType: nil,
-                                  body: body, bodyDigest: SHA256Digest.hash(body))
+                                  body: body, contentDigest: SHA256Digest.hash(body))
         let bytes = LogEvent.received(event).encoded()
         XCTAssertEqual(bytes[1], 2)
         XCTAssertEqual(try LogEvent.decode(bytes), .received(event))
         guard case .received(let bodiless) = try LogEvent.decode(bytes, withBody: false) else { return XCTFail() }
-        XCTAssertEqual(bodiless.bodyDigest, event.bodyDigest)
-        let bodyKey = DedupeKey(source: "gh", eventID: "sha256:" + SHA256Digest.hex(body))
+        XCTAssertEqual(bodiless.contentDigest, event.contentDigest)
+        let contentKey = DedupeKey(source: "gh", eventID: "sha256:" + SHA256Digest.hex(body))
 
         var live = GatewayState(digestKey: DigestKey.random())
         live.apply(.received(event), at: 0)
@@ -256,7 +256,7 @@ final class StateIndexTests: XCTestCase {
         let folded = folder.finish()
         for state in [live, folded] {
             XCTAssertTrue(state.contains(DedupeKey(source: "gh", eventID: "d-1")))
-            XCTAssertTrue(state.contains(bodyKey))
+            XCTAssertTrue(state.contains(contentKey))
             XCTAssertEqual(state.uniqueEvents, 1, "the second key is not a second event")
         }
     }

@@ -194,10 +194,31 @@ final class WebhookIntakeTests: XCTestCase {
 
         (gateway, port) = try harness.start()
         client = try RawClient(port: port)
-        XCTAssertEqual(post(client, delivery: "d-3", body: pushed)?.body.contains("duplicate"), true, "the body's key was not rebuilt from the log")
+        XCTAssertEqual(post(client, delivery: "d-3", body: pushed)?.body.contains("duplicate"), true, "the second key was not rebuilt from the log")
         XCTAssertEqual(post(client, delivery: "d-4", body: Array(#"{"ref":"refs/heads/dev"}"#.utf8))?.body.contains("accepted"), true)
         gateway.shutdown()
         XCTAssertEqual(try loggedEvents().filter { $0.source == "gh" }.count, 3)
+    }
+
+    /// Where the timestamp is signed, the second key covers it too: a heartbeat sent again
+    /// later with the same body is a new event; the same delivery under a new id is not.
+    func testSecondKeyOfATimestampedSchemeCoversTheTimestamp() throws {
+        try #"{"verify": {"scheme": "hmac", "secrets": [{"env": "FORM_SECRET"}], "hmac": {"header": "X-Sig", "prefix": "sha256=", "timestamp_header": "X-Ts", "id_header": "X-Id"}}}"#
+            .write(toFile: harness.routes + "/tick.json", atomically: true, encoding: .utf8)
+        let (gateway, port) = try harness.start()
+        let client = try RawClient(port: port)
+        let body = Array(#"{"status":"ok"}"#.utf8)
+        func post(id: String, at ts: Int64) -> String? {
+            let mac = HMACSHA256.authenticate(Array("\(ts).".utf8) + body, key: Array(GatewayHarness.formSecret.utf8))
+            return client.request("POST", "/webhooks/tick", headers: [("X-Sig", "sha256=" + Hex.encode(mac)), ("X-Ts", "\(ts)"), ("X-Id", id)],
+                                  body: body)?.body
+        }
+        let now = Int64(Date().timeIntervalSince1970)
+        XCTAssertEqual(post(id: "t-1", at: now - 5)?.contains("accepted"), true)
+        XCTAssertEqual(post(id: "t-2", at: now - 5)?.contains("duplicate"), true, "the same delivery under a new id")
+        XCTAssertEqual(post(id: "t-3", at: now)?.contains("accepted"), true, "the same body, signed later, is a new event")
+        gateway.shutdown()
+        XCTAssertEqual(try loggedEvents().filter { $0.source == "tick" }.map(\.eventID), ["t-1", "t-3"])
     }
 
     /// An id or type read from the body goes into the record beside the body: with large

@@ -66,9 +66,9 @@ final class HTTPLimitsTests: XCTestCase {
         XCTAssertThrowsError(try RawClient(port: port), "still accepting after shutdown")
     }
 
-    /// Answers every request at once with a 4 KiB body, so a client's unread answers pile up fast.
-    private func startBulkyServer(limits: HTTPLimits) throws -> (HTTPServer, UInt16) {
-        let body = String(repeating: "x", count: 4096)
+    /// Answers every request at once with a 4 KiB body (or `bodyBytes`), so a client's unread answers pile up fast.
+    private func startBulkyServer(limits: HTTPLimits, bodyBytes: Int = 4096) throws -> (HTTPServer, UInt16) {
+        let body = String(repeating: "x", count: bodyBytes)
         let config = HTTPServer.Configuration(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: 1, limits: limits)
         let server = HTTPServer(configuration: config) { _, responder in responder.respond(.text(.ok, body)) }
         return (server, try server.start().port)
@@ -126,6 +126,27 @@ final class HTTPLimitsTests: XCTestCase {
         // The last answer alone also says "Connection: close".
         XCTAssertEqual(raw.utf8.count, count * one.1 + "Connection: close\r\n".utf8.count, "every answer arrives once the client reads")
         XCTAssertEqual(server.counters.snapshot().requests, count)
+    }
+
+    /// A client that sends its requests, half-closes and only then reads still gets every
+    /// answer, also those held back while its unread answers were over the bound.
+    func testHalfClosedClientGetsEveryAnswerHeldBackByTheBound() throws {
+        let (server, port) = try startBulkyServer(limits: HTTPLimits(), bodyBytes: 64 * 1024)
+        defer { server.shutdown(grace: 1) }
+        // Exactly 64 KiB of requests (1,024 of 64 bytes), the size of the loop's read buffer, then
+        // the FIN: one pass reads them all and then the end of the stream, as a fast client's
+        // half-close arrives. Their answers (64 MB) are far over the bound.
+        let head = "GET /bulk HTTP/1.1\r\nHost: x\r\nX-Pad: \r\n\r\n"
+        let request = head.replacingOccurrences(of: "X-Pad: ", with: "X-Pad: " + String(repeating: "p", count: 64 - head.utf8.count))
+        XCTAssertEqual(request.utf8.count, 64)
+        let count = 1_024
+        let client = try RawClient(port: port, timeoutSeconds: 10)
+        client.send(String(repeating: request, count: count))
+        Glibc.shutdown(client.fd, Int32(SHUT_WR))
+        XCTAssertLessThan(settledRequestCount(server), count, "nothing was held back: the test does not reach the bound")
+        let raw = client.readAll()
+        let one = try XCTUnwrap(ParsedResponse.parse(Array(raw.utf8)))
+        XCTAssertEqual(raw.utf8.count, count * one.1, "answers held back by the bound were dropped at the half-close")
     }
 
     func testClientThatStopsReadingIsClosedAfterTheIdleTimeout() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import HTTP1
 import TestSupport
 import XCTest
@@ -26,6 +27,19 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(responses.map { $0.body.split(separator: " ")[1] }, ["/slow", "/fast", "/last"])
         XCTAssertEqual(responses.last?.headers["connection"], "close")
         XCTAssertTrue(client.isClosedByPeer())
+    }
+
+    /// A client may send its pipelined requests and half-close at once: each is answered,
+    /// also those behind an answer that comes back late, before the server closes.
+    func testHalfClosedPipelineIsAnsweredInFull() throws {
+        let (server, port) = try startEchoServer(loops: 1)
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("GET /slow HTTP/1.1\r\nHost: x\r\nx-delay-ms: 150\r\n\r\nGET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+        Glibc.shutdown(client.fd, Int32(SHUT_WR))
+        let raw = client.readAll()
+        XCTAssertTrue(raw.contains("GET /slow 0"), raw)
+        XCTAssertTrue(raw.contains("GET /fast 0"), "the request behind the late answer was dropped: \(raw)")
     }
 
     func testChunkedBodyIsDecoded() throws {

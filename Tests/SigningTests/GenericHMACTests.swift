@@ -21,7 +21,8 @@ final class GenericHMACTests: XCTestCase {
         let expected = "hmac " + Base64.encode(HMACSHA256.authenticate(Array("\(now).".utf8) + body, key: key))
         let headers = [("x-sig", expected), ("x-sig-time", String(now)), ("x-event", "ev_9")]
         XCTAssertEqual(TestSupport.verify(.generic(config), keys: [key], headers: headers, body: body),
-                       .success(VerifiedDelivery(eventId: "ev_9", timestamp: now)))
+                       .success(VerifiedDelivery(eventId: "ev_9", timestamp: now,
+                                                 signedContentDigest: SHA256Digest.hash(Array("\(now).".utf8) + body))))
 
         let signed = WebhookSigner.headers(scheme: .generic(config), key: key, id: "ev_9", timestamp: now, body: body)
         XCTAssertEqual(signed.map(\.0), ["x-sig", "x-sig-time", "x-event"])

@@ -51,8 +51,12 @@ final class SchemeBatteryTests: XCTestCase {
             let result = TestSupport.verify(schemeCase.scheme, keys: [key], headers: signed(schemeCase), body: body)
             // Only the Standard Webhooks family signs its id (the id is part of the signed content).
             let signsID = [.standardWebhooks, .svix].contains(schemeCase.scheme)
-            let expected = VerifiedDelivery(eventId: schemeCase.idHeader == nil ? nil : "msg_42",
-                                            timestamp: schemeCase.signsTimestamp ? now : nil, eventIdIsSigned: signsID)
+            let hasID = schemeCase.idHeader != nil
+            // An unsigned id comes with the digest of what is signed: the body, after the timestamp if one is signed.
+            let content = schemeCase.signsTimestamp ? Array("\(now).".utf8) + body : body
+            let expected = VerifiedDelivery(eventId: hasID ? "msg_42" : nil,
+                                            timestamp: schemeCase.signsTimestamp ? now : nil, eventIdIsSigned: signsID,
+                                            signedContentDigest: hasID && !signsID ? SHA256Digest.hash(content) : nil)
             XCTAssertEqual(result, .success(expected), schemeCase.label)
         }
     }

@@ -18,7 +18,8 @@ final class ShopifyTests: XCTestCase {
 
     func testIndependentlyComputedSignatureVerifies() throws {
         let result = try verify([("x-shopify-hmac-sha256", independentSignature), ("x-shopify-webhook-id", "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043")])
-        XCTAssertEqual(result, .success(VerifiedDelivery(eventId: "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", timestamp: nil)))
+        XCTAssertEqual(result, .success(VerifiedDelivery(eventId: "b54557e4-bdd9-4b37-8a5f-bf7d70bcd043", timestamp: nil,
+                                                         signedContentDigest: SHA256Digest.hash(body))))
     }
 
     func testSignerMatchesTheIndependentComputation() throws {

@@ -2,7 +2,7 @@ import HTTP1
 
 /// The intake's events whose append is in flight, with the requests waiting on each: the
 /// copy being written and any copies that arrived meanwhile, answered together once it is
-/// durable. An event may have a second key (its body's, see `ReceivedEvent.bodyDigest`); a
+/// durable. An event may have a second key (its signed content's, see `ReceivedEvent.contentDigest`); a
 /// copy matching either key waits on the same write.
 struct PendingWrites: Sendable {
     private struct Write: Sendable {

@@ -57,14 +57,15 @@ public final class WebhookIntake: Sendable {
         }
         let key = DedupeKey(source: source.name, eventID: identity.id)
         // An id from a header outside the signature can be changed by whoever replays a
-        // captured delivery, so the body is a second key: either one known makes a duplicate.
-        let bodyDigest = verified.eventId != nil && !verified.eventIdIsSigned ? SHA256Digest.hash(request.body) : nil
-        let bodyKey = bodyDigest.map { DedupeKey(source: source.name, eventID: "sha256:" + Hex.encode($0)) }
+        // captured delivery, so what the signature covers is a second key: either one known
+        // makes a duplicate.
+        let contentDigest = verified.signedContentDigest
+        let contentKey = contentDigest.map { DedupeKey(source: source.name, eventID: "sha256:" + Hex.encode($0)) }
         enum Admission { case new, waiting, duplicate }
         let admission: Admission = pending.withLock { writes in
-            if writes.join(key, also: bodyKey, responder) { return .waiting }
-            if store.read({ $0.contains(key) || bodyKey.map($0.contains) == true }) { return .duplicate }
-            writes.start(key, also: bodyKey, responder)
+            if writes.join(key, also: contentKey, responder) { return .waiting }
+            if store.read({ $0.contains(key) || contentKey.map($0.contains) == true }) { return .duplicate }
+            writes.start(key, also: contentKey, responder)
             return .new
         }
         switch admission {
@@ -79,7 +80,7 @@ public final class WebhookIntake: Sendable {
             source: source.name, eventID: identity.id, eventType: identity.type,
             receivedAt: Clock.unixMilliseconds(), signedAt: verified.timestamp,
             contentType: request.headers["content-type"], body: request.body, routedAtIntake: source.rules.rules.isEmpty,
-            bodyDigest: bodyDigest)
+            contentDigest: contentDigest)
         store.append([.received(received)]) { [self] result in
             complete(key: key, result: result)
             if case .success(let offsets) = result { onDurable(received, offsets[0]) }

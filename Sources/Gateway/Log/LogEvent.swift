@@ -33,13 +33,13 @@ public enum LogEvent: Sendable, Equatable {
         case .received(let e):
             // Version 2 adds a flags byte before the body; version 1 (no flags) is still written
             // when there are none, so logs without routing-at-intake stay readable by older builds.
-            let flags = (e.routedAtIntake ? ReceivedFlags.routedAtIntake : 0) | (e.bodyDigest != nil ? ReceivedFlags.bodyKeyed : 0)
+            let flags = (e.routedAtIntake ? ReceivedFlags.routedAtIntake : 0) | (e.contentDigest != nil ? ReceivedFlags.contentKeyed : 0)
             w.u8(Kind.received.rawValue); w.u8(flags != 0 ? 2 : 1)
             w.string(e.source); w.string(e.eventID); w.optionalString(e.eventType); w.i64(e.receivedAt)
             w.u8(e.signedAt == nil ? 0 : 1); w.i64(e.signedAt ?? 0)
             w.optionalString(e.contentType)
             if flags != 0 { w.u8(flags) }
-            if let digest = e.bodyDigest { w.blob(digest) }
+            if let digest = e.contentDigest { w.blob(digest) }
             w.blob(e.body)
         case .routed(let e), .remapped(let e):
             if case .routed = self { w.u8(Kind.routed.rawValue) } else { w.u8(Kind.remapped.rawValue) }
@@ -93,12 +93,12 @@ public enum LogEvent: Sendable, Equatable {
             let contentType = try r.optionalString()
             let flags = version == 2 ? try r.u8() : 0
             guard flags & ~ReceivedFlags.known == 0 else { throw .unknownFlags(kind: kindByte, flags: flags) }
-            let digest = flags & ReceivedFlags.bodyKeyed != 0 ? try r.blob() : nil
+            let digest = flags & ReceivedFlags.contentKeyed != 0 ? try r.blob() : nil
             if let digest, digest.count != 32 { throw .truncated }
             let body = withBody ? try r.blob() : []
             return .received(ReceivedEvent(source: source, eventID: id, eventType: type, receivedAt: receivedAt,
                                            signedAt: hasSignedAt ? signedAt : nil, contentType: contentType, body: body,
-                                           routedAtIntake: flags & ReceivedFlags.routedAtIntake != 0, bodyDigest: digest))
+                                           routedAtIntake: flags & ReceivedFlags.routedAtIntake != 0, contentDigest: digest))
         case .routed, .remapped:
             let offset = try r.u64(), source = try r.string(), id = try r.string(), at = try r.i64()
             let jobs = try JobPlanCoding.decode(try r.blob())

@@ -15,13 +15,14 @@ public struct ReceivedEvent: Sendable, Equatable {
     /// Its source had no rules when it arrived, so this record is its routing too: no
     /// `routed` record follows (it would only say "no jobs"), and it is never unrouted.
     public var routedAtIntake: Bool
-    /// The body's SHA-256, kept when `eventID` came from a header outside the signature: a
-    /// second dedupe key (`sha256:<hex>`), so a captured delivery replayed under a new id is
-    /// still a duplicate. Nil otherwise.
-    public var bodyDigest: [UInt8]?
+    /// The SHA-256 of what the signature covers (the body, or its timestamp and the body),
+    /// kept when `eventID` came from a header outside the signature: a second dedupe key
+    /// (`sha256:<hex>`), so a captured delivery replayed under a new id is still a duplicate.
+    /// Nil otherwise.
+    public var contentDigest: [UInt8]?
 
     public init(source: String, eventID: String, eventType: String?, receivedAt: Int64, signedAt: Int64?, contentType: String?,
-                body: [UInt8], routedAtIntake: Bool = false, bodyDigest: [UInt8]? = nil) {
+                body: [UInt8], routedAtIntake: Bool = false, contentDigest: [UInt8]? = nil) {
         self.source = source
         self.eventID = eventID
         self.eventType = eventType
@@ -30,11 +31,11 @@ public struct ReceivedEvent: Sendable, Equatable {
         self.contentType = contentType
         self.body = body
         self.routedAtIntake = routedAtIntake
-        self.bodyDigest = bodyDigest
+        self.contentDigest = contentDigest
     }
 
-    /// The second dedupe key, when there is one (see `bodyDigest`).
-    var bodyKey: DedupeKey? {
-        bodyDigest.map { DedupeKey(source: source, eventID: "sha256:" + Hex.encode($0)) }
+    /// The second dedupe key, when there is one (see `contentDigest`).
+    var contentKey: DedupeKey? {
+        contentDigest.map { DedupeKey(source: source, eventID: "sha256:" + Hex.encode($0)) }
     }
 }

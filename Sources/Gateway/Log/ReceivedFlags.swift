@@ -4,9 +4,9 @@ import Wire
 /// in place for the readers that look at most records of a log without decoding them.
 enum ReceivedFlags {
     static let routedAtIntake: UInt8 = 1
-    /// The body's SHA-256 follows the flags byte, as a blob (see `ReceivedEvent.bodyDigest`).
-    static let bodyKeyed: UInt8 = 2
-    static let known: UInt8 = routedAtIntake | bodyKeyed
+    /// The signed content's SHA-256 follows the flags byte, as a blob (see `ReceivedEvent.contentDigest`).
+    static let contentKeyed: UInt8 = 2
+    static let known: UInt8 = routedAtIntake | contentKeyed
 
     /// The fields of a `received` record between its event id and its body, read from a
     /// cursor just past the id: when it was received, and its flags (0 for version 1). nil if

@@ -108,7 +108,7 @@ final class LogTail: Sendable {
               r.blob() != nil, r.blob() != nil,
               let (at, flags) = ReceivedFlags.timeAndFlags(after: &r, version: version),
               flags & ~ReceivedFlags.known == 0,
-              flags & ReceivedFlags.bodyKeyed == 0 || r.blob()?.count == 32 else { return nil }
+              flags & ReceivedFlags.contentKeyed == 0 || r.blob()?.count == 32 else { return nil }
         return at
     }
 

@@ -24,8 +24,8 @@ struct FoldItemReader {
             guard let source = cursor.blob(), let eventID = cursor.blob(),
                   let flags = ReceivedFlags.timeAndFlags(after: &cursor, version: 2)?.flags else { throw .truncated }
             guard flags & ~ReceivedFlags.known == 0 else { throw .unknownFlags(kind: LogEvent.Kind.received.rawValue, flags: flags) }
-            // Two dedupe keys (see `ReceivedEvent.bodyDigest`): decoded whole, as rarer records are.
-            if flags & ReceivedFlags.bodyKeyed != 0 { return try decoded(payload, at: offset, into: &batch) }
+            // Two dedupe keys (see `ReceivedEvent.contentDigest`): decoded whole, as rarer records are.
+            if flags & ReceivedFlags.contentKeyed != 0 { return try decoded(payload, at: offset, into: &batch) }
             let routed = flags & ReceivedFlags.routedAtIntake != 0
             batch.items.append(.init(kind: routed ? .receivedRouted : .received, offset: offset,
                                      digest: KeyDigest.of(source: source, eventID: eventID, key: digestKey),

@@ -16,12 +16,12 @@ public struct GatewayState: Sendable {
     let digestKey: DigestKey
     /// Every accepted event's dedupe digest, with the offset of its `received` record; an
     /// event whose id came from an unsigned header also has its body's (see
-    /// `ReceivedEvent.bodyDigest`), whose value carries `bodyKeyTag` as well.
+    /// `ReceivedEvent.contentDigest`), whose value carries `contentKeyTag` as well.
     private(set) var seen: DigestIndex
-    /// How many of `seen`'s entries are body keys, so `uniqueEvents` counts events only.
-    private var bodyKeys = 0
-    /// Marks a body key's value in `seen`; offsets stay far below it.
-    static let bodyKeyTag: UInt64 = 1 << 63
+    /// How many of `seen`'s entries are second keys, so `uniqueEvents` counts events only.
+    private var contentKeys = 0
+    /// Marks a second key's value in `seen`; offsets stay far below it.
+    static let contentKeyTag: UInt64 = 1 << 63
     /// Accepted events per source.
     public private(set) var acceptedBySource: [String: Int] = [:]
     /// Received events not yet routed (a crash came between the two records).
@@ -83,7 +83,7 @@ public struct GatewayState: Sendable {
             for e in group..<end { seen.prefetch(KeyDigest(high: snapshot.seen[3 * e], low: snapshot.seen[3 * e + 1])) }
             for e in group..<end { seen.restore(high: snapshot.seen[3 * e], low: snapshot.seen[3 * e + 1], value: snapshot.seen[3 * e + 2]) }
         }
-        bodyKeys = Self.countBodyKeys(in: seen)
+        contentKeys = Self.countContentKeys(in: seen)
         history = snapshot.history
         acceptedBySource = snapshot.acceptedBySource
         unroutedSet = OffsetSet(snapshot.unrouted)
@@ -129,7 +129,7 @@ public struct GatewayState: Sendable {
         Self.write(settledDeliveries, into: &settledWords)
         var copy = self
         copy.seen = DigestIndex()
-        copy.bodyKeys = 0
+        copy.contentKeys = 0
         copy.settledDeliveries = DigestIndex()
         return copy
     }
@@ -158,11 +158,11 @@ public struct GatewayState: Sendable {
         words.removeLast(words.count - n)
     }
 
-    public var uniqueEvents: Int { seen.count - bodyKeys }
+    public var uniqueEvents: Int { seen.count - contentKeys }
 
-    private static func countBodyKeys(in index: DigestIndex) -> Int {
+    private static func countContentKeys(in index: DigestIndex) -> Int {
         var count = 0
-        index.forEach { _, _, value in if value & bodyKeyTag != 0 { count += 1 } }
+        index.forEach { _, _, value in if value & contentKeyTag != 0 { count += 1 } }
         return count
     }
 
@@ -182,7 +182,7 @@ public struct GatewayState: Sendable {
     public func contains(_ key: DedupeKey) -> Bool { receivedOffset(of: key) != nil }
 
     /// The offset of the `received` record that accepted `key`, if any.
-    public func receivedOffset(of key: DedupeKey) -> UInt64? { seen[KeyDigest.of(key, key: digestKey)].map { $0 & ~Self.bodyKeyTag } }
+    public func receivedOffset(of key: DedupeKey) -> UInt64? { seen[KeyDigest.of(key, key: digestKey)].map { $0 & ~Self.contentKeyTag } }
 
     /// Every record offset of one event's history, oldest first.
     public func historyOffsets(received: UInt64) -> [UInt64] {
@@ -271,9 +271,9 @@ public struct GatewayState: Sendable {
             guard !deliveriesOnly else { return }
             let accepted = noteReceived(KeyDigest.of(DedupeKey(source: e.source, eventID: e.eventID), key: digestKey),
                                         source: e.source, at: offset, routed: e.routedAtIntake)
-            // The body's key points at the same record, so retention's dedupe window drops both.
-            if accepted, let bodyKey = e.bodyKey, seen.insert(KeyDigest.of(bodyKey, key: digestKey), offset | Self.bodyKeyTag) {
-                bodyKeys += 1
+            // The second key points at the same record, so retention's dedupe window drops both.
+            if accepted, let contentKey = e.contentKey, seen.insert(KeyDigest.of(contentKey, key: digestKey), offset | Self.contentKeyTag) {
+                contentKeys += 1
             }
         case .routed(let e):
             guard !deliveriesOnly, unroutedSet.remove(e.eventOffset) else { return }
@@ -427,8 +427,8 @@ public struct GatewayState: Sendable {
         history.dropEvents(before: retentionFloor)
         if dedupeFloor > 0 {
             let floor = dedupeFloor
-            seen.removeAll { $0 & ~Self.bodyKeyTag >= floor }
-            if bodyKeys > 0 { bodyKeys = Self.countBodyKeys(in: seen) }
+            seen.removeAll { $0 & ~Self.contentKeyTag >= floor }
+            if contentKeys > 0 { contentKeys = Self.countContentKeys(in: seen) }
         }
         for offset in unroutedSet.sorted() where offset < retentionFloor { unroutedSet.remove(offset) }
         lastLinkedEvent = nil
