@@ -36,6 +36,7 @@ struct GenericFormat {
             content: Self.content(timestamp: timestamp?.text, body: body),
             signatures: tags,
             timestamp: timestamp?.seconds,
-            eventId: idHeader.flatMap { HeaderValues.optional($0, in: header) })
+            eventId: idHeader.flatMap { HeaderValues.optional($0, in: header) },
+            idHeaderIsUnsigned: idHeader != nil)
     }
 }

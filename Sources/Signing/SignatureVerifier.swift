@@ -31,7 +31,7 @@ public struct SignatureVerifier: Sendable {
                 try checkFreshness(of: timestamp, now: now)
             }
             guard matches(claim) else { throw .signatureMismatch }
-            let digest = claim.eventId != nil && !claim.eventIdIsSigned ? SHA256Digest.hash(parts: claim.content) : nil
+            let digest = claim.idHeaderIsUnsigned ? SHA256Digest.hash(parts: claim.content) : nil
             return VerifiedDelivery(eventId: claim.eventId, timestamp: claim.timestamp, eventIdIsSigned: claim.eventIdIsSigned,
                                     signedContentDigest: digest)
         }

@@ -10,9 +10,9 @@ public struct VerifiedDelivery: Sendable, Equatable {
     /// a generic id header): anyone replaying a captured delivery can change it, so it cannot
     /// be the only thing that makes a delivery new.
     public let eventIdIsSigned: Bool
-    /// When `eventId` is outside the signature: the SHA-256 of exactly what the signature
-    /// covers (the body, or its timestamp and the body), which a replay cannot change. Nil
-    /// when the id is signed or absent.
+    /// When the scheme's id header is outside the signature (sent or not): the SHA-256 of
+    /// exactly what the signature covers (the body, or its timestamp and the body), which a
+    /// replay cannot change, however it alters that header. Nil otherwise.
     public let signedContentDigest: [UInt8]?
 
     public init(eventId: String?, timestamp: Int64?, eventIdIsSigned: Bool = false, signedContentDigest: [UInt8]? = nil) {

@@ -180,6 +180,10 @@ final class WebhookIntakeTests: XCTestCase {
         XCTAssertEqual(post(client, delivery: "d-1", body: pushed)?.body.contains("accepted"), true)
         XCTAssertEqual(post(client, delivery: "d-2", body: pushed)?.body.contains("duplicate"), true, "replayed under a new id")
         XCTAssertEqual(post(client, delivery: "d-1", body: pushed)?.body.contains("duplicate"), true)
+        // Or with the id header dropped: the id is then the digest, which is the second key.
+        let signature = "sha256=" + Hex.encode(HMACSHA256.authenticate(pushed, key: Array(GatewayHarness.githubSecret.utf8)))
+        XCTAssertEqual(client.request("POST", "/webhooks/gh", headers: [("X-Hub-Signature-256", signature)], body: pushed)?
+            .body.contains("duplicate"), true, "replayed without an id")
         // Copies racing the first write of a new body, each under its own id: one is written.
         let opened = Array(#"{"action":"opened","number":7}"#.utf8)
         let statuses = LockedList<String>()
@@ -208,17 +212,21 @@ final class WebhookIntakeTests: XCTestCase {
         let (gateway, port) = try harness.start()
         let client = try RawClient(port: port)
         let body = Array(#"{"status":"ok"}"#.utf8)
-        func post(id: String, at ts: Int64) -> String? {
+        func post(id: String?, at ts: Int64) -> String? {
             let mac = HMACSHA256.authenticate(Array("\(ts).".utf8) + body, key: Array(GatewayHarness.formSecret.utf8))
-            return client.request("POST", "/webhooks/tick", headers: [("X-Sig", "sha256=" + Hex.encode(mac)), ("X-Ts", "\(ts)"), ("X-Id", id)],
-                                  body: body)?.body
+            let headers = [("X-Sig", "sha256=" + Hex.encode(mac)), ("X-Ts", "\(ts)")] + (id.map { [("X-Id", $0)] } ?? [])
+            return client.request("POST", "/webhooks/tick", headers: headers, body: body)?.body
         }
         let now = Int64(Date().timeIntervalSince1970)
         XCTAssertEqual(post(id: "t-1", at: now - 5)?.contains("accepted"), true)
         XCTAssertEqual(post(id: "t-2", at: now - 5)?.contains("duplicate"), true, "the same delivery under a new id")
+        XCTAssertEqual(post(id: nil, at: now - 5)?.contains("duplicate"), true, "the same delivery with its id header dropped")
         XCTAssertEqual(post(id: "t-3", at: now)?.contains("accepted"), true, "the same body, signed later, is a new event")
+        // Sent first without an id, then replayed with one made up: still one event.
+        XCTAssertEqual(post(id: nil, at: now - 9)?.contains("accepted"), true)
+        XCTAssertEqual(post(id: "made-up", at: now - 9)?.contains("duplicate"), true, "a replay given an id header")
         gateway.shutdown()
-        XCTAssertEqual(try loggedEvents().filter { $0.source == "tick" }.map(\.eventID), ["t-1", "t-3"])
+        XCTAssertEqual(try loggedEvents().filter { $0.source == "tick" }.count, 3)
     }
 
     /// An id or type read from the body goes into the record beside the body: with large

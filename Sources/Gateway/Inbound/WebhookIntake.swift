@@ -61,6 +61,7 @@ public final class WebhookIntake: Sendable {
         // makes a duplicate.
         let contentDigest = verified.signedContentDigest
         let contentKey = contentDigest.map { DedupeKey(source: source.name, eventID: "sha256:" + Hex.encode($0)) }
+            .flatMap { $0 == key ? nil : $0 }  // the id already is that digest (no header, no id path)
         enum Admission { case new, waiting, duplicate }
         let admission: Admission = pending.withLock { writes in
             if writes.join(key, also: contentKey, responder) { return .waiting }
@@ -134,7 +135,10 @@ public final class WebhookIntake: Sendable {
         // long one could push the record past the log's limit, a 503 the sender retries forever.
         if let id, id.utf8.count > maxIdentifierBytes { throw ConfigurationError("event id longer than \(maxIdentifierBytes) bytes") }
         if let type, type.utf8.count > maxIdentifierBytes { throw ConfigurationError("event type longer than \(maxIdentifierBytes) bytes") }
-        return (id ?? "sha256:" + SHA256Digest.hex(request.body), type)
+        // Without an id, the digest of what is signed: for a scheme with an unsigned id header,
+        // the same second key its deliveries with the header carry, so dropping the header
+        // from a replay does not make it new.
+        return (id ?? "sha256:" + Hex.encode(verified.signedContentDigest ?? SHA256Digest.hash(request.body)), type)
     }
 
     static let maxIdentifierBytes = 1024
