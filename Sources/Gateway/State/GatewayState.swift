@@ -75,7 +75,7 @@ public struct GatewayState: Sendable {
     /// caller re-applies `snapshot.workRecords` from the log (see `StateRecovery`).
     init(snapshot: StateSnapshot) {
         self.init(digestKey: snapshot.digestKey)
-        seen.reserve(snapshot.history.eventCount)
+        seen.reserve(snapshot.seen.count / 3)  // every key, second keys included
         // Sixteen slots prefetched, then filled: the misses overlap (as in `StateFolder`).
         let entries = snapshot.seen.count / 3
         for group in stride(from: 0, to: entries, by: 16) {
