@@ -8,6 +8,8 @@ struct AccessToken: Sendable {
     /// The lifetime counts from when the request for the token left, not when it came back.
     init(value: String, lifetimeSeconds: Double, requestedAt: ContinuousClock.Instant) {
         self.value = value
+        // Bounded (a year) before the arithmetic below, which a huge lifetime would overflow.
+        let lifetimeSeconds = lifetimeSeconds.isFinite ? min(max(lifetimeSeconds, 0), 365 * 86400) : 0
         let margin = min(60, lifetimeSeconds * 0.1)
         refreshAt = requestedAt + .milliseconds(Int64(((lifetimeSeconds - margin) * 1000).rounded(.down)))
     }

@@ -10,6 +10,8 @@ import Synchronization
 final class TokenManager: Sendable {
     /// Assumed when an answer leaves out `expires_in`; a wrong guess costs one 401 and a refetch.
     static let defaultLifetimeSeconds = 3600.0
+    /// A token is refreshed at least this often, whatever its answer says (a day).
+    static let maxLifetimeSeconds: Double = 86400
 
     private struct State {
         var current: AccessToken?
@@ -92,7 +94,9 @@ final class TokenManager: Sendable {
                 return (.failure(AttemptFailure(retryable: true, status: reply.status, detail: "token request: the answer holds no access_token")), 0)
             }
             let lifetime = json?[path: "expires_in"]?.scalarText.flatMap(Double.init) ?? Self.defaultLifetimeSeconds
-            return (.token(token), lifetime > 0 ? lifetime : Self.defaultLifetimeSeconds)
+            // Bounded before any arithmetic: `expires_in: 1e20` once overflowed the refresh time.
+            guard lifetime.isFinite, lifetime > 0 else { return (.token(token), Self.defaultLifetimeSeconds) }
+            return (.token(token), min(lifetime, Self.maxLifetimeSeconds))
         }
         if reply.status == 401 || (reply.status == 400 && json?[path: "error"] == .string("invalid_client")) {
             return (.failure(.permanent("\(api.displayName) rejected the client credentials (HTTP \(reply.status) invalid_client)", status: reply.status)), 0)

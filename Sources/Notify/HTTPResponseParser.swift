@@ -7,6 +7,9 @@ struct HTTPResponseParser {
     static let bodyPrefixBytes = 512
     /// A longer body is not read to the end: the connection is dropped instead of reused.
     static let maxDrainBytes = 1 << 20
+    /// A chunk-size line (extensions included), or one trailer line: nothing legitimate is
+    /// near this, and without a bound a peer could send one line forever.
+    static let maxLineBytes = 8 * 1024
 
     struct Failure: Error, Sendable, Equatable { let reason: String }
 
@@ -32,6 +35,8 @@ struct HTTPResponseParser {
     private var framing = Framing.none
     private var bodyPrefix: [UInt8] = []
     private var drained = 0
+    /// Trailer bytes so far, held to `maxHeadBytes` as the head is.
+    private var trailerBytes = 0
 
     init() {}
 
@@ -174,7 +179,7 @@ struct HTTPResponseParser {
                 framing = remaining == n ? .none : .length(remaining - n)
                 if remaining != n { return nil }
             case .chunkSize:
-                guard let line = nextLine() else { return nil }
+                guard let line = try nextLine(what: "chunk size line") else { return nil }
                 let sizeText = line.prefix { $0 != UInt8(ascii: ";") }
                 guard let size = Int(String(decoding: sizeText, as: UTF8.self).trimmingSpaces, radix: 16), size >= 0 else {
                     throw Failure(reason: "invalid chunk size")
@@ -190,11 +195,13 @@ struct HTTPResponseParser {
                 }
                 framing = .chunkDataEnd
             case .chunkDataEnd:
-                guard let line = nextLine() else { return nil }
+                guard let line = try nextLine(what: "line after a chunk") else { return nil }
                 guard line.isEmpty else { throw Failure(reason: "chunk not followed by CRLF") }
                 framing = .chunkSize
             case .trailers:
-                guard let line = nextLine() else { return nil }
+                guard let line = try nextLine(what: "trailer line") else { return nil }
+                trailerBytes += line.count + 2
+                if trailerBytes > Self.maxHeadBytes { throw Failure(reason: "trailers over \(Self.maxHeadBytes) bytes") }
                 if line.isEmpty { framing = .none }
             }
         }
@@ -208,9 +215,14 @@ struct HTTPResponseParser {
         position += n
     }
 
-    /// One line without its line end, consumed; nil until its LF has arrived.
-    private mutating func nextLine() -> ArraySlice<UInt8>? {
-        guard let lf = buffer[position...].firstIndex(of: 0x0A) else { return nil }
+    /// One line without its line end, consumed; nil until its LF has arrived. A line longer
+    /// than `maxLineBytes`, ended or not, is a failure.
+    private mutating func nextLine(what: String) throws(Failure) -> ArraySlice<UInt8>? {
+        guard let lf = buffer[position...].firstIndex(of: 0x0A) else {
+            if buffer.count - position > Self.maxLineBytes { throw Failure(reason: "\(what) over \(Self.maxLineBytes) bytes") }
+            return nil
+        }
+        if lf - position > Self.maxLineBytes { throw Failure(reason: "\(what) over \(Self.maxLineBytes) bytes") }
         var end = lf
         if end > position && buffer[end - 1] == 0x0D { end -= 1 }
         let line = buffer[position..<end]

@@ -41,6 +41,17 @@ final class JobStateTests: XCTestCase {
         XCTAssertTrue(j.outcomeUnknown)
     }
 
+    /// A 500, 502 or 504 may come after the API applied the request (a proxy gave up, or the
+    /// error came after the write): the next attempt of a create must look it up first.
+    func testAmbiguousServerErrorsMakeTheOutcomeUnknown() {
+        for status in [500, 502, 504] {
+            var j = job()
+            j.started(AttemptStarted(jobID: "j", step: 0, attempt: 1, at: 10))
+            j.finished(finished(1, status: status, .retrying(error: "\(status)", nextAttemptAt: 20)))
+            XCTAssertTrue(j.outcomeUnknown, "\(status)")
+        }
+    }
+
     func testADefiniteErrorOnAFreshAttemptIsNotUnknown() {
         var j = job()
         j.started(AttemptStarted(jobID: "j", step: 0, attempt: 1, at: 10))

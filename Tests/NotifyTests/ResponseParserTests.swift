@@ -81,6 +81,19 @@ final class ResponseParserTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(parse("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200", step: 1000)).reusable)
     }
 
+    /// Lines of the chunked coding are bounded as the head is: a peer sending one forever
+    /// once held a worker (and its memory) until the deadline, and rescanned it at every read.
+    func testEndlessChunkLinesAndTrailersAreErrors() {
+        let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let endlessSize = head + "1;" + String(repeating: "x", count: 20_000)
+        XCTAssertThrowsError(try parse(endlessSize, step: 4096)) { XCTAssertEqual(($0 as? HTTPResponseParser.Failure)?.reason, "chunk size line over 8192 bytes") }
+        let longSize = head + "1;" + String(repeating: "x", count: 20_000) + "\r\na\r\n0\r\n\r\n"
+        XCTAssertThrowsError(try parse(longSize, step: 100_000), "a complete line over the bound")
+        let endlessTrailers = head + "0\r\n" + String(repeating: "X-T: y\r\n", count: 20_000)
+        XCTAssertThrowsError(try parse(endlessTrailers, step: 4096)) { XCTAssertEqual(($0 as? HTTPResponseParser.Failure)?.reason, "trailers over 65536 bytes") }
+        XCTAssertNotNil(try? parse(head + "1;ext=v\r\na\r\n0\r\nX-T: y\r\n\r\n", step: 3), "ordinary extensions and trailers still pass")
+    }
+
     func testHugeBodiesAreNotDrained() throws {
         let r = try XCTUnwrap(parse("HTTP/1.1 500 X\r\nContent-Length: 99999999\r\n\r\n"))
         XCTAssertFalse(r.reusable)

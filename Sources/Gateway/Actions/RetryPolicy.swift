@@ -24,6 +24,9 @@ public struct RetryPolicy: Sendable, Equatable {
         var wait = schedule[attempt - 1]
         if jitter > 0 { wait *= Double.random(in: (1 - jitter)...(1 + jitter)) }
         if let retryAfterSeconds, retryAfterSeconds > wait { wait = retryAfterSeconds }
+        // A wait past the maximum age gives up now; checked before converting, which a huge
+        // wait (a configured schedule, an API's Retry-After) would overflow.
+        guard wait.isFinite, wait <= maxAgeSeconds else { return nil }
         let next = now + Int64(wait * 1000)
         guard Double(next - firstAttemptAt) / 1000 <= maxAgeSeconds else { return nil }
         return next

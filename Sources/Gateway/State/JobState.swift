@@ -81,7 +81,7 @@ public struct JobState: Sendable, Equatable {
             dueAt = next
             lastError = error
             lastErrorAt = e.at
-            outcomeUnknown = outcomeUnknown || e.status == nil
+            outcomeUnknown = outcomeUnknown || e.status == nil || Self.mayHaveBeenApplied(status: e.status)
         case .failed(let error):
             status = .failed
             lastError = error
@@ -91,5 +91,12 @@ public struct JobState: Sendable, Equatable {
             lastError = error
             lastErrorAt = e.at
         }
+    }
+
+    /// Server errors that do not say the request was left undone: a 500 thrown after the
+    /// write committed, or a proxy's 502 or 504 for a request the API went on to process. The
+    /// next attempt of a create then looks the record up first. A 503 or 429 is a refusal.
+    static func mayHaveBeenApplied(status: Int?) -> Bool {
+        status == 500 || status == 502 || status == 504
     }
 }
