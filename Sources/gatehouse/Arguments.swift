@@ -1,16 +1,17 @@
 /// The flags given to one verb: `--name value`, `--name=value`, or a bare `--switch`.
-/// Unknown flags are errors, so a typo never silently falls back to a default.
+/// Unknown flags, stray words and empty values are errors, so a typo never silently falls
+/// back to a default: `-dry-run` (one dash) once passed unseen and a dry run became a real
+/// one, and `--source "$UNSET"` narrowed nothing offline but everything through `--url`.
 struct Arguments {
     private var values: [String: String] = [:]
     private var switches: Set<String> = []
-    private(set) var positional: [String] = []
 
     init(_ raw: [String], options: Set<String>, flags: Set<String>) throws {
         var i = 0
         while i < raw.count {
             let arg = raw[i]
             i += 1
-            guard arg.hasPrefix("--") else { positional.append(arg); continue }
+            guard arg.hasPrefix("--") else { throw UsageError("unexpected argument \"\(arg)\" (options start with --)") }
             var name = String(arg.dropFirst(2))
             var inline: String?
             if let eq = name.firstIndex(of: "=") {
@@ -21,10 +22,16 @@ struct Arguments {
                 guard inline == nil else { throw UsageError("--\(name) takes no value") }
                 switches.insert(name)
             } else if options.contains(name) {
-                if let inline { values[name] = inline; continue }
-                guard i < raw.count else { throw UsageError("--\(name) needs a value") }
-                values[name] = raw[i]
-                i += 1
+                let value: String
+                if let inline {
+                    value = inline
+                } else {
+                    guard i < raw.count else { throw UsageError("--\(name) needs a value") }
+                    value = raw[i]
+                    i += 1
+                }
+                guard !value.isEmpty else { throw UsageError("--\(name) needs a value, not an empty one") }
+                values[name] = value
             } else {
                 throw UsageError("unknown option --\(name)")
             }

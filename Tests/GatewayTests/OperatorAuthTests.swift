@@ -75,6 +75,16 @@ final class OperatorAuthTests: XCTestCase {
             XCTAssertEqual(try OperatorTest.get(port, path).status, 200, path)
         }
         XCTAssertEqual(try OperatorTest.json(try OperatorTest.get(port, "/status"))[path: "operator_auth"], .string("loopback_only"))
+        // A page on a name rebound to 127.0.0.1 sends its own name as Host; a local proxy adds its headers.
+        func status(_ path: String, host: String) throws -> Int? {
+            let client = try RawClient(port: port)
+            client.send("GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n")
+            return client.readResponses(1).first?.status
+        }
+        XCTAssertEqual(try status("/status", host: "rebound.example"), 403)
+        XCTAssertEqual(try status("/status", host: "localhost:\(port)"), 200)
+        XCTAssertEqual(try status("/healthz", host: "rebound.example"), 200, "not an operator route")
+        XCTAssertEqual(try OperatorTest.get(port, "/status", headers: [("X-Forwarded-For", "203.0.113.9")]).status, 403)
     }
 
     func testAnUnresolvedTokenStopsTheStartWhenDevelopmentSecretsAreOff() throws {
@@ -102,6 +112,16 @@ final class OperatorAuthTests: XCTestCase {
         XCTAssertEqual(OperatorAccess.decide(authorization: nil, peer: mappedRemote, tokenDigest: nil), .forbidden)
         XCTAssertEqual(OperatorAccess.decide(authorization: nil, peer: nil, tokenDigest: nil), .forbidden)
         XCTAssertEqual(OperatorAccess.decide(authorization: "Bearer anything", peer: remote4, tokenDigest: nil), .forbidden)
+        // From loopback, but addressed by another name (a rebound DNS name) or through a proxy.
+        for host in ["127.0.0.1:8080", "localhost", "LOCALHOST:1", "[::1]:8080", "127.9.9.9"] {
+            XCTAssertEqual(OperatorAccess.decide(authorization: nil, peer: loopback4, tokenDigest: nil, host: host), .allowed, host)
+        }
+        for host in ["evil.example", "evil.example:8080", "127.0.0.1.evil.example", "10.0.0.1", "localhost.evil.example", "[::2]"] {
+            XCTAssertEqual(OperatorAccess.decide(authorization: nil, peer: loopback4, tokenDigest: nil, host: host), .forbidden, host)
+        }
+        XCTAssertEqual(OperatorAccess.decide(authorization: nil, peer: loopback4, tokenDigest: nil, host: "localhost", proxied: true), .forbidden)
+        XCTAssertEqual(OperatorAccess.decide(authorization: "Bearer \(Self.token)", peer: loopback4, tokenDigest: digest, host: "evil.example",
+                                             proxied: true), .allowed, "a token is checked, not the address")
 
         // A token: required from everyone, loopback included.
         XCTAssertEqual(OperatorAccess.decide(authorization: "Bearer \(Self.token)", peer: remote4, tokenDigest: digest), .allowed)

@@ -92,4 +92,19 @@ final class OperatorCLITests: XCTestCase {
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.err.contains("--url"), bad.err)
     }
+
+    /// A stray word or an empty value is an error before anything runs: `-dry-run` with one dash
+    /// once made a dry run real, and `--source "$UNSET"` widened a re-drive to every source.
+    func testStrayArgumentsAndEmptyValuesAreRefusedBeforeAnythingRuns() throws {
+        let binary = try GatehouseBinary.locate()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let stray = try Self.run(binary, ["replay", "--redrive", "-dry-run", "--data", data])
+        XCTAssertNotEqual(stray.status, 0)
+        XCTAssertTrue(stray.err.contains("unexpected argument \"-dry-run\""), stray.err)
+        let empty = try Self.run(binary, ["replay", "--redrive", "--dry-run", "--source", "", "--data", data])
+        XCTAssertNotEqual(empty.status, 0)
+        XCTAssertTrue(empty.err.contains("--source needs a value, not an empty one"), empty.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: data + "/log"), "nothing was opened")
+    }
 }

@@ -115,6 +115,9 @@ final class OperatorEventsTests: XCTestCase {
         XCTAssertEqual(try ids(h, "?since=\(before)&until=\(after)"), ["e4", "e3", "e2", "e1"])
         XCTAssertEqual(try ids(h, "?since=\(after)"), [])
         XCTAssertEqual(try ids(h, "?until=\(before)"), [])
+        // Bounds at the ends of the range: the clock slack added to them once trapped.
+        XCTAssertEqual(try ids(h, "?until=9223372036854775"), ["e4", "e3", "e2", "e1"])
+        XCTAssertEqual(try ids(h, "?since=-9223372036854775"), ["e4", "e3", "e2", "e1"])
         let iso = Clock.iso8601(milliseconds: before * 1000)
         XCTAssertEqual(try ids(h, "?since=\(iso.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? iso)&state=failed"), ["e2"])
 

@@ -92,7 +92,7 @@ public struct GatewayConfiguration: Sendable, Codable {
         }
         let parsed: JSONValue
         do { parsed = try JSONValue.parse(Array(data)) } catch {
-            throw ConfigurationError("\(path): not valid JSON (\(error.localizedDescription))")
+            throw ConfigurationError("\(path): not valid JSON (\(error))")
         }
         guard case .object(let fields) = parsed else { throw ConfigurationError("\(path): the top level must be a JSON object") }
         let known = Set(CodingKeys.allCases.map(\.rawValue))
@@ -101,11 +101,36 @@ public struct GatewayConfiguration: Sendable, Codable {
         }
         let defaults = try JSONValue.parse(Array(JSONEncoder().encode(GatewayConfiguration())))
         let merged = overlay(parsed, on: defaults)
+        let configuration: GatewayConfiguration
         do {
-            return try JSONDecoder().decode(GatewayConfiguration.self, from: Data(merged.serialized()))
+            configuration = try JSONDecoder().decode(GatewayConfiguration.self, from: Data(merged.serialized()))
         } catch {
             throw ConfigurationError("\(path): \(describe(error))")
         }
+        // Nested keys too: encoding what was decoded gives back every key it understood, so
+        // a key of the file missing there was ignored, a typo (`"max_age_second"`).
+        let understood = try JSONValue.parse(Array(JSONEncoder().encode(configuration)))
+        if let unknown = unusedKey(in: parsed, understood: understood) {
+            throw ConfigurationError("\(path): unknown setting \"\(unknown)\"")
+        }
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Numbers that decode but cannot run: refused with the setting's name rather than left to
+    /// trap (a negative loop count) or to fail later.
+    public func validate() throws {
+        func require(_ ok: Bool, _ message: String) throws { if !ok { throw ConfigurationError(message) } }
+        if let loops { try require((1...256).contains(loops), "loops must be between 1 and 256 (got \(loops))") }
+        try require((1...(512 << 20)).contains(maxBodyBytes), "max_body_bytes must be between 1 and 536870912 (got \(maxBodyBytes))")
+        try require((1024...(1 << 20)).contains(maxHeaderBytes), "max_header_bytes must be between 1024 and 1048576 (got \(maxHeaderBytes))")
+        try require(headerTimeoutMs > 0 && idleTimeoutMs > 0, "header_timeout_ms and idle_timeout_ms must be positive")
+        try require(maxConnections >= 1, "max_connections must be at least 1 (got \(maxConnections))")
+        try require(log.segmentBytes >= 4096, "log.segment_bytes must be at least 4096 (got \(log.segmentBytes))")
+        try require(log.queueCapacity >= 1, "log.queue_capacity must be at least 1 (got \(log.queueCapacity))")
+        try require(snapshots.keep >= 1 && snapshots.everyRecords >= 1, "snapshots.keep and snapshots.every_records must be at least 1")
+        try require(retention.maxAgeSeconds >= 0 && retention.dedupeWindowSeconds >= 0, "retention ages must not be negative")
+        try require(shutdownGraceSeconds.isFinite && shutdownGraceSeconds >= 0, "shutdown_grace_seconds must be a non-negative number")
     }
 }
 
@@ -135,6 +160,27 @@ extension GatewayConfiguration.RetentionSettings {
         case dedupeWindowSeconds = "dedupe_window_seconds"
         case checkEverySeconds = "check_every_seconds"
     }
+}
+
+/// The first key of `file` (as a dotted path) that `understood` lacks; null values are skipped
+/// (they mean "the default"). Arrays are walked element by element.
+func unusedKey(in file: JSONValue, understood: JSONValue, path: String = "") -> String? {
+    switch (file, understood) {
+    case (.object(let given), .object(let used)):
+        for key in given.keys.sorted() {
+            guard let value = given[key], value != .null else { continue }
+            let here = path.isEmpty ? key : path + "." + key
+            guard let kept = used[key] else { return here }
+            if let deeper = unusedKey(in: value, understood: kept, path: here) { return deeper }
+        }
+    case (.array(let given), .array(let used)):
+        for (i, (value, kept)) in zip(given, used).enumerated() {
+            if let deeper = unusedKey(in: value, understood: kept, path: "\(path)[\(i)]") { return deeper }
+        }
+    default:
+        break
+    }
+    return nil
 }
 
 /// The file's values over the defaults, object by object, so a file may set one nested key

@@ -18,10 +18,13 @@ enum EventSearch {
         var hi = index.count
         if let before = query.before { hi = firstPosition(in: index, lo..<hi) { $0 >= before } }
         if let until = query.until {
-            hi = try firstPosition(index, lo..<hi, store: store) { $0 > until + clockSlackMs }
+            // Saturating: the query's bounds may sit at the ends of Int64 (it trapped there).
+            let limit = until.addingReportingOverflow(clockSlackMs)
+            hi = try firstPosition(index, lo..<hi, store: store) { !limit.overflow && $0 > limit.partialValue }
         }
         if let since = query.since {
-            lo = try firstPosition(index, lo..<hi, store: store) { $0 >= since - clockSlackMs }
+            let limit = since.subtractingReportingOverflow(clockSlackMs)
+            lo = try firstPosition(index, lo..<hi, store: store) { limit.overflow || $0 >= limit.partialValue }
         }
         var rows: [JSONValue] = []
         var scanned = 0

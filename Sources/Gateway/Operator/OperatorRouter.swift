@@ -53,7 +53,8 @@ public struct OperatorRouter {
         }
         if route.isOperator {
             switch OperatorAccess.decide(authorization: request.headers["authorization"], peer: request.peer,
-                                         tokenDigest: gateway.operatorServices.tokenDigest) {
+                                         tokenDigest: gateway.operatorServices.tokenDigest, host: request.headers["host"],
+                                         proxied: OperatorAccess.proxyHeaders.contains { request.headers[$0] != nil }) {
             case .allowed:
                 break
             case .unauthorized:
@@ -61,7 +62,8 @@ public struct OperatorRouter {
                                         headers: [("WWW-Authenticate", "Bearer realm=\"gatehouse\"")]))
                 return
             case .forbidden:
-                responder.respond(.text(HTTPStatus(403), "forbidden: without operator_token the operator endpoints answer loopback clients only"))
+                responder.respond(.text(HTTPStatus(403), "forbidden: without operator_token the operator endpoints answer loopback clients only, "
+                                        + "addressed as localhost, 127.x or [::1] and not through a proxy"))
                 return
             }
         }

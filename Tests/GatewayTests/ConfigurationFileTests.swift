@@ -1,0 +1,49 @@
+import Foundation
+@testable import Gateway
+import XCTest
+
+/// A config file is refused with the setting's name when a key is unknown at any depth, when a
+/// number cannot run, or when it is not JSON; a good one loads over the defaults.
+final class ConfigurationFileTests: XCTestCase {
+    private func load(_ text: String) throws -> GatewayConfiguration {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-config-\(UUID().uuidString).json").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try GatewayConfiguration.load(file: path)
+    }
+
+    private func refusal(_ text: String) -> String {
+        do { _ = try load(text); return "loaded" } catch { return "\(error)" }
+    }
+
+    func testAGoodFileLoadsOverTheDefaults() throws {
+        let c = try load(#"{"loops": 2, "log": {"sync": "fsync"}, "retention": {"max_age_seconds": 86400, "archive": null}}"#)
+        XCTAssertEqual(c.loops, 2)
+        XCTAssertEqual(c.log.sync, "fsync")
+        XCTAssertEqual(c.log.segmentBytes, 64 << 20, "the other log defaults stay")
+        XCTAssertEqual(c.retention.maxAgeSeconds, 86400)
+    }
+
+    /// A typo one level down once left retention silently off.
+    func testUnknownNestedKeysAreRefusedByName() {
+        XCTAssertTrue(refusal(#"{"retention": {"max_age_second": 86400}}"#).contains("unknown setting \"retention.max_age_second\""))
+        XCTAssertTrue(refusal(#"{"log": {"sync": "fsync", "segment_byte": 1}}"#).contains("unknown setting \"log.segment_byte\""))
+        XCTAssertTrue(refusal(#"{"operator_token": {"evn": "TOKEN"}}"#).contains("operator_token"), refusal(#"{"operator_token": {"evn": "TOKEN"}}"#))
+        XCTAssertTrue(refusal(#"{"lops": 2}"#).contains("unknown setting \"lops\""))
+    }
+
+    /// Numbers that decode but cannot run: a negative loop count once trapped at start.
+    func testNumbersThatCannotRunAreRefusedByName() {
+        XCTAssertTrue(refusal(#"{"loops": -1}"#).contains("loops must be between 1 and 256"))
+        XCTAssertTrue(refusal(#"{"loops": 0}"#).contains("loops must be between 1 and 256"))
+        XCTAssertTrue(refusal(#"{"max_body_bytes": 2000000000}"#).contains("max_body_bytes"))
+        XCTAssertTrue(refusal(#"{"log": {"segment_bytes": 0}}"#).contains("log.segment_bytes"))
+        XCTAssertTrue(refusal(#"{"log": {"queue_capacity": 0}}"#).contains("log.queue_capacity"))
+    }
+
+    func testAFileThatIsNotJSONSaysWhere() {
+        let message = refusal(#"{"loops": 2,, }"#)
+        XCTAssertTrue(message.contains("not valid JSON"), message)
+        XCTAssertFalse(message.contains("The operation could not be completed"), message)
+    }
+}
