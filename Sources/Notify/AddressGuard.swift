@@ -53,6 +53,14 @@ enum AddressGuard {
             || prefix12 == [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0] {
             return category(ipv4: v4.0, v4.1, v4.2, v4.3)
         }
+        // Local-use NAT64 (64:ff9b:1::/48, RFC 8215): the IPv4 address sits in the last 32 bits.
+        if bytes[0..<6].elementsEqual([0x00, 0x64, 0xff, 0x9b, 0x00, 0x01]) {
+            return category(ipv4: v4.0, v4.1, v4.2, v4.3) ?? .reserved
+        }
+        // 6to4 (2002::/16) carries an IPv4 address in bits 16-47: judge it.
+        if bytes[0] == 0x20 && bytes[1] == 0x02, let inner = category(ipv4: bytes[2], bytes[3], bytes[4], bytes[5]) {
+            return inner
+        }
         if prefix12.allSatisfy({ $0 == 0 }) {
             if v4 == (0, 0, 0, 0) { return .unspecified }
             if v4 == (0, 0, 0, 1) { return .loopback }
@@ -74,6 +82,8 @@ enum AddressGuard {
         case 169 where b == 254: return .linkLocal
         case 172 where b & 0xf0 == 16: return .privateNetwork
         case 192 where b == 168: return .privateNetwork
+        case 192 where b == 0 && c == 0: return .reserved       // 192.0.0.0/24 IETF protocol assignments
+        case 198 where b & 0xfe == 18: return .reserved         // 198.18.0.0/15 benchmarking
         case 224...239: return .multicast
         case 255 where b == 255 && c == 255 && d == 255: return .broadcast
         case 240...255: return .reserved

@@ -107,7 +107,10 @@ enum StatusCommand: Command {
     private static func int(_ v: JSONValue?) -> Int64 {
         switch v {
         case .int(let n)?: return n
-        case .double(let d)?: return Int64(d)
+        case .double(let d)?:
+            // Whatever the server sent: a NaN or a number past Int64 must not stop the CLI.
+            guard d.isFinite else { return 0 }
+            return Int64(max(-9.2e18, min(9.2e18, d)))
         default: return 0
         }
     }

@@ -46,4 +46,12 @@ final class ConfigurationFileTests: XCTestCase {
         XCTAssertTrue(message.contains("not valid JSON"), message)
         XCTAssertFalse(message.contains("The operation could not be completed"), message)
     }
+
+    /// A variable holding only blanks is unset, as a blank file is: an empty operator token
+    /// would lock every client out while the log said a token was required.
+    func testABlankSecretIsUnset() throws {
+        let resolver = SecretResolver(environment: ["BLANK": "  \n", "SET": " s3cret \n"])
+        XCTAssertNil(try resolver.resolve(SecretReference(env: "BLANK")))
+        XCTAssertEqual(try resolver.resolve(SecretReference(env: "SET")), "s3cret")
+    }
 }

@@ -24,6 +24,12 @@ final class AddressGuardTests: XCTestCase {
             ("http://[::ffff:169.254.169.254]/", "link-local"),
             ("http://[64:ff9b::a00:1]/", "private"),
             ("http://localhost:9/", "loopback"),
+            ("http://[64:ff9b:1::a00:1]/", "private"),
+            ("http://[2002:a9fe:a9fe::1]/", "link-local"),
+            ("http://[2002:7f00:1::1]/", "loopback"),
+            ("http://192.0.0.8/", "reserved"),
+            ("http://198.18.0.1/", "reserved"),
+            ("http://198.19.255.255/", "reserved"),
         ]
         for (url, category) in cases {
             let config = SubscriberConfig(id: "sub-1", url: url, types: ["*"])
@@ -37,7 +43,7 @@ final class AddressGuardTests: XCTestCase {
     }
 
     func testPublicAddressesPass() {
-        for address in ["93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "169.255.0.1", "11.0.0.1"] {
+        for address in ["93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "169.255.0.1", "11.0.0.1", "192.0.2.1", "198.20.0.1"] {
             let bytes = address.split(separator: ".").map { UInt8($0)! }
             XCTAssertNil(AddressGuard.category(of: bytes), address)
         }

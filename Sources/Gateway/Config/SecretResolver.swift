@@ -11,8 +11,9 @@ public struct SecretResolver: Sendable {
 
     /// The secret text, or nil when neither the variable nor the file has one.
     public func resolve(_ reference: SecretReference) throws -> String? {
-        if let name = reference.env, let value = environment[name], !value.isEmpty {
-            return value.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Blank counts as unset, as for a file: an empty token would lock every client out.
+        if let name = reference.env, let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty {
+            return value
         }
         if let path = reference.file {
             guard FileManager.default.fileExists(atPath: path) else { return nil }
