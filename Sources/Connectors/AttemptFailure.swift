@@ -42,6 +42,9 @@ struct AttemptFailure: Error, Sendable {
             case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
                  .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot:
                 return AttemptFailure(retryable: true, status: nil, detail: "the TLS connection failed (URLError \(code.rawValue))")
+            case .dataLengthExceedsMaximum:
+                return AttemptFailure(retryable: true, status: nil,
+                                      detail: "the answer was over \(SessionDelegate.maxAnswerBytes >> 20) MiB and was not read further")
             default:
                 return AttemptFailure(retryable: true, status: nil, detail: "network error (URLError \(code.rawValue))")
             }

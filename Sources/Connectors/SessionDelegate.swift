@@ -17,6 +17,9 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     private let transfers = Mutex<[Int: Transfer]>([:])
+    /// An API's answer past this is not read further: the transfer fails (held whole in
+    /// memory, a hostile or broken API could otherwise grow it until the timeout).
+    static let maxAnswerBytes = 4 << 20
 
     /// Must be called before the task is resumed.
     func register(_ taskIdentifier: Int, finish: @escaping @Sendable (TransportResult) -> Void) {
@@ -35,7 +38,16 @@ final class SessionDelegate: NSObject, URLSessionDataDelegate, Sendable {
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        transfers.withLock { $0[dataTask.taskIdentifier]?.body.append(data) }
+        let id = dataTask.taskIdentifier
+        let overflowed = transfers.withLock { transfers -> Bool in
+            guard let held = transfers[id]?.body.count else { return false }
+            if held + data.count > Self.maxAnswerBytes { return true }
+            transfers[id]!.body.append(data)
+            return false
+        }
+        guard overflowed else { return }
+        finish(id, fallbackResponse: nil, error: URLError(.dataLengthExceedsMaximum))
+        dataTask.cancel()
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,

@@ -29,6 +29,26 @@ final class TransportTests: XCTestCase {
         XCTAssertEqual(simulator.journal().count, 1, "URLSession did not answer the challenge itself")
     }
 
+    /// An answer is held whole in memory, so past a bound the transfer fails rather than
+    /// reading on until the timeout.
+    func testAnOversizedAnswerFailsInsteadOfGrowingWithoutLimit() async throws {
+        let simulator = APISimulator(api: .growcrm)
+        try simulator.start()
+        defer { simulator.shutdown() }
+        simulator.faults.add(.status(200, body: String(repeating: "x", count: SessionDelegate.maxAnswerBytes + 1_000_000)), times: 1,
+                             method: "GET", pathPrefix: "/contacts")
+        let transport = Transport(configuration: nil, maximumConnectionsPerHost: 1)
+        var request = URLRequest(url: URL(string: simulator.baseURL + "/contacts/2")!)
+        request.setValue("Bearer dev-growcrm-key", forHTTPHeaderField: "Authorization")
+        let result = await transport.send(request, timeoutSeconds: 10)
+        guard case .failed(let code) = result else { return XCTFail("expected a failure, got \(result)") }
+        XCTAssertEqual(code, .dataLengthExceedsMaximum)
+        XCTAssertEqual(AttemptFailure.transport(result, timeoutSeconds: 10).detail, "the answer was over 4 MiB and was not read further")
+        // The next, ordinary answer is read as before.
+        guard case .reply(let reply) = await transport.send(request, timeoutSeconds: 10) else { return XCTFail("no answer") }
+        XCTAssertEqual(reply.status, 200)
+    }
+
     func testATokenTheAPIDoesNotKnowIsRefetchedOnceThenPermanent() async throws {
         // Tokens from another YunoJuno are unknown here: the API answers 401 with a Bearer challenge.
         let api = APISimulator(api: .yunojuno), issuer = APISimulator(api: .yunojuno)
