@@ -52,6 +52,8 @@ enum RedeliverCommand: Command {
         let gateway = try Gateway(configuration: configuration, logger: Logger(minimum: .warning), connectors: .init())
         defer { gateway.shutdown() }
         if let id = arguments["enable"] {
+            // The notifier ignores an id it does not know (a log line only): say so and fail.
+            guard gateway.hasSubscriber(id) else { print("subscriber \(id) is not in the configuration: nothing recorded"); return 1 }
             gateway.enable(subscriberID: id)
             print("subscriber \(id): enable recorded")
             return 0

@@ -107,4 +107,15 @@ final class OperatorCLITests: XCTestCase {
         XCTAssertTrue(empty.err.contains("--source needs a value, not an empty one"), empty.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: data + "/log"), "nothing was opened")
     }
+
+    /// Enabling a subscriber the configuration does not name records nothing and says so
+    /// (offline it once printed "enable recorded" and exited 0).
+    func testEnablingAnUnknownSubscriberOfflineFails() throws {
+        let binary = try GatehouseBinary.locate()
+        let data = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-cli-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: data) }
+        let run = try Self.run(binary, ["redeliver", "--enable", "nobody", "--data", data])
+        XCTAssertEqual(run.status, 1, run.out + run.err)
+        XCTAssertTrue(run.out.contains("subscriber nobody is not in the configuration: nothing recorded"), run.out)
+    }
 }
