@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import Routing
 
 enum StatusCommand: Command {
@@ -19,9 +20,10 @@ enum StatusCommand: Command {
         let client = try OperatorClient(arguments, fallbackURL: "http://127.0.0.1:8080")
         let base = client.base
         let (status, body) = client.get("/status")
-        guard status == 200 else { fail("\(base)/status answered \(status): \(String(decoding: body.prefix(200), as: UTF8.self))") }
+        guard status == 200 else { fail("\(base)/status answered \(status): \(TerminalText.printable(String(decoding: body.prefix(200), as: UTF8.self)))") }
         guard let document = try? JSONValue.parse(body) else { fail("\(base)/status did not answer JSON") }
-        print(render(document, base: base), terminator: "")
+        // Everything in it came from the server (API error messages among it): no escapes.
+        print(TerminalText.printable(render(document, base: base)), terminator: "")
         return 0
     }
 

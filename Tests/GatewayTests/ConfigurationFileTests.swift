@@ -54,4 +54,12 @@ final class ConfigurationFileTests: XCTestCase {
         XCTAssertNil(try resolver.resolve(SecretReference(env: "BLANK")))
         XCTAssertEqual(try resolver.resolve(SecretReference(env: "SET")), "s3cret")
     }
+
+    /// What `gatehouse status` prints comes from the server, API error messages included.
+    func testTerminalTextKeepsLinesButNotEscapes() {
+        XCTAssertEqual(TerminalText.printable("ok\n\tnext"), "ok\n\tnext")
+        XCTAssertEqual(TerminalText.printable("\u{1B}[31mred\u{1B}]0;title\u{07}"), "?[31mred?]0;title?")
+        XCTAssertEqual(TerminalText.printable("a\u{9B}b\u{7F}c\rd"), "a?b?c?d")
+        XCTAssertEqual(TerminalText.printable("naïve ✓"), "naïve ✓")
+    }
 }
