@@ -32,8 +32,7 @@ public struct SignatureVerifier: Sendable {
             }
             guard matches(claim) else { throw .signatureMismatch }
             let digest = claim.idHeaderIsUnsigned ? SHA256Digest.hash(parts: claim.content) : nil
-            return VerifiedDelivery(eventId: claim.eventId, timestamp: claim.timestamp, eventIdIsSigned: claim.eventIdIsSigned,
-                                    signedContentDigest: digest)
+            return VerifiedDelivery(eventId: claim.eventId, timestamp: claim.timestamp, signedContentDigest: digest)
         }
     }
 

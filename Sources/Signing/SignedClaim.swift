@@ -7,9 +7,6 @@ struct SignedClaim {
     var signatures: [[UInt8]]
     var timestamp: Int64?
     var eventId: String?
-    /// Whether `eventId` is part of `content`. A header id outside the signature (GitHub's,
-    /// Shopify's, a generic one) can be changed by whoever replays a captured delivery.
-    var eventIdIsSigned = false
     /// The scheme takes its id from a header outside the signature (whether or not this
     /// delivery sent it): a replay can add, change or drop that header.
     var idHeaderIsUnsigned = false

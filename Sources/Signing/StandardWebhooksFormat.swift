@@ -47,6 +47,6 @@ struct StandardWebhooksFormat {
         }
         return SignedClaim(
             content: Self.content(id: id, timestamp: timestamp.text, body: body),
-            signatures: tags, timestamp: timestamp.seconds, eventId: id, eventIdIsSigned: true)
+            signatures: tags, timestamp: timestamp.seconds, eventId: id)
     }
 }

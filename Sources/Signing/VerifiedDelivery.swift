@@ -6,19 +6,14 @@ public struct VerifiedDelivery: Sendable, Equatable {
     public let eventId: String?
     /// The signed timestamp in unix seconds, for schemes that sign one.
     public let timestamp: Int64?
-    /// False when `eventId` came from a header the signature does not cover (GitHub, Shopify,
-    /// a generic id header): anyone replaying a captured delivery can change it, so it cannot
-    /// be the only thing that makes a delivery new.
-    public let eventIdIsSigned: Bool
     /// When the scheme's id header is outside the signature (sent or not): the SHA-256 of
     /// exactly what the signature covers (the body, or its timestamp and the body), which a
     /// replay cannot change, however it alters that header. Nil otherwise.
     public let signedContentDigest: [UInt8]?
 
-    public init(eventId: String?, timestamp: Int64?, eventIdIsSigned: Bool = false, signedContentDigest: [UInt8]? = nil) {
+    public init(eventId: String?, timestamp: Int64?, signedContentDigest: [UInt8]? = nil) {
         self.eventId = eventId
         self.timestamp = timestamp
-        self.eventIdIsSigned = eventIdIsSigned
         self.signedContentDigest = signedContentDigest
     }
 }

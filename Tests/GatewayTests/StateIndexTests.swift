@@ -81,7 +81,7 @@ final class StateIndexTests: XCTestCase {
             copy.forEach { _, _, _ in entries += 1 }
             XCTAssertEqual(entries, count, "a copy keeps what it held")
         }
-        index.removeAll(valuesBelow: 20_000)
+        index.removeAll { $0 >= 20_000 }
         XCTAssertEqual(index.count, reference.values.filter { $0 >= 20_000 }.count)
         XCTAssertNil(index[digest(19_999)])
         XCTAssertEqual(index[digest(39_999)], 39_999)

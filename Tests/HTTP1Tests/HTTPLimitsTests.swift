@@ -1,6 +1,5 @@
 import Foundation
 import HTTP1
-import Sockets
 import TestSupport
 import XCTest
 
@@ -69,9 +68,7 @@ final class HTTPLimitsTests: XCTestCase {
     /// Answers every request at once with a 4 KiB body (or `bodyBytes`), so a client's unread answers pile up fast.
     private func startBulkyServer(limits: HTTPLimits, bodyBytes: Int = 4096) throws -> (HTTPServer, UInt16) {
         let body = String(repeating: "x", count: bodyBytes)
-        let config = HTTPServer.Configuration(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: 1, limits: limits)
-        let server = HTTPServer(configuration: config) { _, responder in responder.respond(.text(.ok, body)) }
-        return (server, try server.start().port)
+        return try startServer(limits: limits, loops: 1) { _, responder in responder.respond(.text(.ok, body)) }
     }
 
     /// `count` pipelined GETs; with `closing`, the last asks the server to close after it.

@@ -5,8 +5,7 @@ import Sockets
 /// Starts an HTTPServer on an ephemeral loopback port with a handler that echoes what it
 /// framed, and can answer late (header `x-delay-ms`) to exercise asynchronous responders.
 func startEchoServer(limits: HTTPLimits = HTTPLimits(), loops: Int = 2) throws -> (HTTPServer, UInt16) {
-    let config = HTTPServer.Configuration(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: loops, limits: limits)
-    let server = HTTPServer(configuration: config) { request, responder in
+    try startServer(limits: limits, loops: loops) { request, responder in
         let text = "\(request.method) \(request.target) \(request.body.count) \(String(decoding: request.body, as: UTF8.self))"
         let response = HTTPResponse.text(.ok, text)
         if let delay = request.headers["x-delay-ms"].flatMap(Int.init) {
@@ -15,6 +14,11 @@ func startEchoServer(limits: HTTPLimits = HTTPLimits(), loops: Int = 2) throws -
             responder.respond(response)
         }
     }
-    let address = try server.start()
-    return (server, address.port)
+}
+
+/// Starts an HTTPServer on an ephemeral loopback port with `handler`.
+func startServer(limits: HTTPLimits, loops: Int, handler: @escaping HTTPHandler) throws -> (HTTPServer, UInt16) {
+    let config = HTTPServer.Configuration(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: loops, limits: limits)
+    let server = HTTPServer(configuration: config, handler: handler)
+    return (server, try server.start().port)
 }

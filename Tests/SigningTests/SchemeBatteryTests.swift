@@ -55,7 +55,7 @@ final class SchemeBatteryTests: XCTestCase {
             // An unsigned id comes with the digest of what is signed: the body, after the timestamp if one is signed.
             let content = schemeCase.signsTimestamp ? Array("\(now).".utf8) + body : body
             let expected = VerifiedDelivery(eventId: hasID ? "msg_42" : nil,
-                                            timestamp: schemeCase.signsTimestamp ? now : nil, eventIdIsSigned: signsID,
+                                            timestamp: schemeCase.signsTimestamp ? now : nil,
                                             signedContentDigest: hasID && !signsID ? SHA256Digest.hash(content) : nil)
             XCTAssertEqual(result, .success(expected), schemeCase.label)
         }

@@ -29,14 +29,14 @@ final class StandardWebhooksTests: XCTestCase {
     func testDocumentedDeliveryVerifiesAsSvix() throws {
         let result = TestSupport.verify(.svix, keys: [try key()], headers: svixHeaders(signature: documented),
                                         body: body, now: timestamp + 10)
-        XCTAssertEqual(result, .success(VerifiedDelivery(eventId: id, timestamp: timestamp, eventIdIsSigned: true)))
+        XCTAssertEqual(result, .success(VerifiedDelivery(eventId: id, timestamp: timestamp)))
     }
 
     func testDocumentedDeliveryVerifiesAsStandardWebhooks() throws {
         let key = try SignatureScheme.standardWebhooks.key(fromSecret: secret)
         let headers = [("webhook-id", id), ("webhook-timestamp", "1614265330"), ("webhook-signature", documented)]
         let result = TestSupport.verify(.standardWebhooks, keys: [key], headers: headers, body: body, now: timestamp)
-        XCTAssertEqual(result, .success(VerifiedDelivery(eventId: id, timestamp: timestamp, eventIdIsSigned: true)))
+        XCTAssertEqual(result, .success(VerifiedDelivery(eventId: id, timestamp: timestamp)))
         // The same headers under the other prefix are not this scheme's.
         XCTAssertEqual(TestSupport.verify(.svix, keys: [key], headers: headers, body: body, now: timestamp),
                        .failure(.missingHeader("svix-id")))
@@ -62,7 +62,7 @@ final class StandardWebhooksTests: XCTestCase {
         let list = (decoys + [documented]).joined(separator: " ")
         let result = TestSupport.verify(.svix, keys: [try key()], headers: svixHeaders(signature: list),
                                         body: body, now: timestamp)
-        XCTAssertEqual(result, .success(VerifiedDelivery(eventId: id, timestamp: timestamp, eventIdIsSigned: true)))
+        XCTAssertEqual(result, .success(VerifiedDelivery(eventId: id, timestamp: timestamp)))
     }
 
     func testOtherVersionTagsAreIgnored() throws {

@@ -60,7 +60,7 @@ public final class WebhookIntake: Sendable {
         // captured delivery, so what the signature covers is a second key: either one known
         // makes a duplicate.
         let contentDigest = verified.signedContentDigest
-        let contentKey = contentDigest.map { DedupeKey(source: source.name, eventID: "sha256:" + Hex.encode($0)) }
+        let contentKey = contentDigest.map { DedupeKey(source: source.name, contentDigest: $0) }
             .flatMap { $0 == key ? nil : $0 }  // the id already is that digest (no header, no id path)
         enum Admission { case new, waiting, duplicate }
         let admission: Admission = pending.withLock { writes in
@@ -138,7 +138,7 @@ public final class WebhookIntake: Sendable {
         // Without an id, the digest of what is signed: for a scheme with an unsigned id header,
         // the same second key its deliveries with the header carry, so dropping the header
         // from a replay does not make it new.
-        return (id ?? "sha256:" + Hex.encode(verified.signedContentDigest ?? SHA256Digest.hash(request.body)), type)
+        return (id ?? DedupeKey.contentID(verified.signedContentDigest ?? SHA256Digest.hash(request.body)), type)
     }
 
     static let maxIdentifierBytes = 1024

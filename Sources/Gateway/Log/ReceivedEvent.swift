@@ -1,5 +1,3 @@
-import Signing
-
 /// A verified webhook as it was accepted: the first event of every delivery's history.
 public struct ReceivedEvent: Sendable, Equatable {
     public var source: String
@@ -36,6 +34,6 @@ public struct ReceivedEvent: Sendable, Equatable {
 
     /// The second dedupe key, when there is one (see `contentDigest`).
     var contentKey: DedupeKey? {
-        contentDigest.map { DedupeKey(source: source, eventID: "sha256:" + Hex.encode($0)) }
+        contentDigest.map { DedupeKey(source: source, contentDigest: $0) }
     }
 }

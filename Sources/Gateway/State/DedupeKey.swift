@@ -1,3 +1,5 @@
+import Signing
+
 /// Identifies one delivery for dedupe: the same id from two sources is two events.
 ///
 /// Compared and hashed as UTF-8 bytes, as the durable index (`KeyDigest`) compares them.
@@ -7,6 +9,19 @@
 public struct DedupeKey: Hashable, Sendable {
     public let source: String
     public let eventID: String
+
+    init(source: String, eventID: String) {
+        self.source = source
+        self.eventID = eventID
+    }
+
+    /// The key of a delivery by what its signature covers (see `ReceivedEvent.contentDigest`);
+    /// its id, `sha256:<hex>`, is also the id of a delivery that has no other.
+    init(source: String, contentDigest: [UInt8]) {
+        self.init(source: source, eventID: Self.contentID(contentDigest))
+    }
+
+    static func contentID(_ digest: [UInt8]) -> String { "sha256:" + Hex.encode(digest) }
 
     public static func == (a: DedupeKey, b: DedupeKey) -> Bool {
         a.source.utf8.elementsEqual(b.source.utf8) && a.eventID.utf8.elementsEqual(b.eventID.utf8)

@@ -118,12 +118,6 @@ struct DigestIndex: Sendable {
         }
     }
 
-    /// Forgets every entry whose value is below `floor` (the dedupe window's edge).
-    mutating func removeAll(valuesBelow floor: UInt64) {
-        guard floor > 0 else { return }
-        rebuild(slots: capacity) { $0 >= floor }
-    }
-
     /// Forgets every entry whose value fails `keep`.
     mutating func removeAll(keeping keep: (UInt64) -> Bool) {
         rebuild(slots: capacity, keeping: keep)
