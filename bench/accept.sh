@@ -7,14 +7,12 @@ source "$(dirname "$0")/lib.sh"
 DURATION=${1:-10}
 CONNECTIONS=${2:-50}
 THREADS=2
-ROOT=$(bench_root)
-WORK=$(mktemp -d /tmp/gatehouse-bench.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+bench_workspace bench
 
 ensure_packages wrk nginx-light curl
 BIN=$(gatehouse_bin)
 
-SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+SECRET=$(bench_secret)
 mkdir -p "$WORK/data"
 write_bench_route "$WORK/routes"
 # Distinct events for 60k requests/s; a run that answers more repeats some, which are cheap

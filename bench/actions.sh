@@ -6,16 +6,14 @@
 source "$(dirname "$0")/lib.sh"
 EVENTS=${1:-4000}
 CONNECTIONS=${2:-50}
-ROOT=$(bench_root)
-WORK=$(mktemp -d /tmp/gatehouse-bench-actions.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+bench_workspace bench-actions
 
 (cd "$ROOT" && swift build -c release --product gatehouse 2>&1 | tail -1 && swift build -c release --product connector-bench 2>&1 | tail -1)
 BIN="$ROOT/.build/release/gatehouse"
 
 CEILING=$("$ROOT/.build/release/connector-bench" 3000 4)
 
-SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+SECRET=$(bench_secret)
 mkdir -p "$WORK/routes" "$WORK/data"
 cat > "$WORK/routes/bench.json" <<JSON
 {"verify": {"scheme": "svix", "secrets": [{"env": "BENCH_SECRET"}]}, "event": {"type": "event_type"},

@@ -20,14 +20,12 @@
 source "$(dirname "$0")/lib.sh"
 DURATION=${1:-10}
 [ "$DURATION" -ge 7 ] || { echo "decompose: at least 7 seconds per server" >&2; exit 2; }
-ROOT=$(bench_root)
-WORK=$(mktemp -d /tmp/gatehouse-decompose.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+bench_workspace decompose
 
 ensure_packages wrk nginx-light curl
 BIN=$(gatehouse_bin)
 
-SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+SECRET=$(bench_secret)
 mkdir -p "$WORK/http-404" "$WORK/duplicate" "$WORK/no-sync" "$WORK/durable"
 write_bench_route "$WORK/routes"
 echo '{"log": {"sync": "none"}}' > "$WORK/no-sync.json"

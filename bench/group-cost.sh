@@ -19,13 +19,11 @@ shift $(( $# < 2 ? $# : 2 ))
 CONNECTIONS=("$@")
 [ ${#CONNECTIONS[@]} -gt 0 ] || CONNECTIONS=(25 50 100 200)
 [ "$DURATION" -ge 7 ] || { echo "group-cost: at least 7 seconds per row" >&2; exit 2; }
-ROOT=$(bench_root)
-WORK=$(mktemp -d /tmp/gatehouse-group-cost.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+bench_workspace group-cost
 
 ensure_packages wrk curl
 BIN=$(gatehouse_bin)
-SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+SECRET=$(bench_secret)
 write_bench_route "$WORK/routes"
 # Every row starts a new gateway, so one set of events serves all of them; enough that none
 # repeats below 80k requests/s.

@@ -3,6 +3,17 @@ set -euo pipefail
 
 bench_root() { cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd; }
 
+# Sets ROOT (the checkout) and WORK (a new folder /tmp/gatehouse-$1.*), and on exit stops the
+# calling script's background jobs and removes WORK.
+bench_workspace() {
+  ROOT=$(bench_root)
+  WORK=$(mktemp -d "/tmp/gatehouse-$1.XXXXXX")
+  trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+}
+
+# A fresh Svix-style secret for the signed requests a benchmark sends.
+bench_secret() { echo "whsec_$(head -c 24 /dev/urandom | base64)"; }
+
 ensure_packages() {
   local need=()
   for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg"); done

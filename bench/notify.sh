@@ -11,10 +11,8 @@ DURATION=${1:-5}
 COUNT=${2:-150000}
 CONCURRENCY=${3:-8}
 ROUNDS=${4:-3}
-ROOT=$(bench_root)
-WORK=$(mktemp -d /tmp/gatehouse-notify-bench.XXXXXX)
+bench_workspace notify-bench
 PORT=${PORT:-18091}
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 ensure_packages wrk nginx-light
 (cd "$ROOT" && swift build -c release --product notify-bench 2>&1 | tail -1)

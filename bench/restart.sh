@@ -12,9 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 EVENTS=${1:-1000000}
 SHAPE=${2:-}
-ROOT=$(bench_root)
-WORK=$(mktemp -d /tmp/gatehouse-restart.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+bench_workspace restart
 
 (cd "$ROOT" && swift build -c release --product gatehouse 2>&1 | tail -1 && swift build -c release --product fold-bench 2>&1 | tail -1)
 BIN="$ROOT/.build/release/gatehouse"
@@ -26,7 +24,7 @@ mkdir -p "$WORK/routes"
 cat > "$WORK/routes/yunojuno.json" <<JSON
 {"verify": {"scheme": "svix", "secrets": [{"env": "BENCH_SECRET"}]}, "event": {"type": "event_type"}}
 JSON
-export BENCH_SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+export BENCH_SECRET=$(bench_secret)
 
 # Prints seconds from launch until /readyz answers 200; leaves the server running.
 start_and_time() {

@@ -6,15 +6,13 @@
 source "$(dirname "$0")/lib.sh"
 DURATION=${1:-10}
 CONNECTIONS=50
-ROOT=$(bench_root)
-WORK=$(mktemp -d /tmp/gatehouse-side.XXXXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+bench_workspace side
 
 ensure_packages wrk nginx-light webhook redis-server redis-tools
 build_release
 BIN="$ROOT/.build/release/gatehouse"
 
-SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+SECRET=$(bench_secret)
 mkdir -p "$WORK/data"
 write_bench_route "$WORK/routes"
 python3 "$ROOT/bench/make_signed_requests.py" "$SECRET" "$((DURATION * 60000))" "$WORK/requests.tsv"
