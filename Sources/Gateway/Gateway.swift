@@ -39,13 +39,16 @@ public final class Gateway: Sendable {
     /// Throws a `ConfigurationError` or `LogError` that says what to fix.
     /// `connectors` replaces the API section of the configuration (the executable passes the
     /// simulators' endpoints when `apis.simulate` is on).
+    /// `offline`: opened by a recovery verb, which never receives or sends a webhook, so
+    /// development secrets it finds missing are held in memory and not written.
     public init(configuration: GatewayConfiguration, secrets: SecretResolver = SecretResolver(), logger: Logger = Logger(),
-                connectors: ConnectorSettings? = nil) throws {
+                connectors: ConnectorSettings? = nil, offline: Bool = false) throws {
         self.configuration = configuration
         self.logger = logger
         dataDirectory = try DataDirectory(path: configuration.data)
+        let devSecrets = configuration.devSecrets ? DevelopmentSecrets(directory: dataDirectory.devSecretsPath, writesMissing: !offline) : nil
         catalog = try SourceCatalog.load(directory: configuration.routes, secrets: secrets,
-                                         devSecretsDirectory: configuration.devSecrets ? dataDirectory.devSecretsPath : nil,
+                                         devSecrets: devSecrets,
                                          logger: logger)
         for source in catalog.sources.values.sorted(by: { $0.name < $1.name }) {
             logger.info("source loaded", [("source", source.name), ("scheme", source.scheme.name),
@@ -86,7 +89,7 @@ public final class Gateway: Sendable {
         operatorServices = try OperatorServices(configuration: configuration, secrets: secrets, store: store, logger: logger)
         let router = EventRouter(rules: catalog.sources.mapValues(\.rules))
         let subscribers = try SubscriberKeys.resolve(configuration.subscribers, secrets: secrets,
-                                                     devSecretsDirectory: configuration.devSecrets ? dataDirectory.devSecretsPath : nil,
+                                                     devSecrets: devSecrets,
                                                      logger: logger)
         do { try Notifier.validate(subscribers.map(\.config), allowPrivateAddresses: configuration.allowPrivateSubscribers) } catch {
             throw ConfigurationError("\(error) (allow_private_subscribers permits loopback and private addresses)")
@@ -150,7 +153,8 @@ public final class Gateway: Sendable {
     }
 
     /// Stops accepting, finishes in-flight requests, then flushes and closes the log.
-    public func shutdown() {
+    /// `writingSnapshot: false` for a dry run, which must leave the data folder as it found it.
+    public func shutdown(writingSnapshot: Bool = true) {
         ready.store(false, ordering: .relaxed)
         logger.info("shutting down: draining connections", [("grace_seconds", "\(configuration.shutdownGraceSeconds)")])
         server?.shutdown(grace: configuration.shutdownGraceSeconds)
@@ -161,7 +165,7 @@ public final class Gateway: Sendable {
         // start's short tail.
         retention?.stop()
         snapshotScheduler?.stop()
-        snapshotScheduler?.writeNow()
+        if writingSnapshot { snapshotScheduler?.writeNow() }
         log.close()
         dataDirectory.release()
         logger.info("stopped; log flushed", [("durable_end", "\(log.durableEnd)")])

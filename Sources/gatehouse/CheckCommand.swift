@@ -34,7 +34,7 @@ enum CheckCommand: Command {
             problems += diagnostics.count
             if diagnostics.isEmpty {
                 do {
-                    let source = try SourceCatalog.loadSource(file: path, secrets: SecretResolver(), devSecretsDirectory: nil, logger: Logger(minimum: .error))
+                    let source = try SourceCatalog.loadSource(file: path, secrets: SecretResolver(), devSecrets: nil, logger: Logger(minimum: .error))
                     print("ok  \(path)  /webhooks/\(source.name)  scheme=\(source.scheme.name)  rules=\(source.rules.rules.count)")
                 } catch let error as MissingSecret {
                     print("ok  \(path)  (warning: \(error))")

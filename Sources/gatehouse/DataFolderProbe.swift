@@ -21,4 +21,13 @@ enum DataFolderProbe {
         fail("data folder \(folder) is held by a running gateway: pass --url http://HOST:PORT (and --token-env VAR "
              + "if it has an operator_token) to \(verb) through it, or stop it first")
     }
+
+    /// Ends the verb (exit 1) when the folder holds no log: a mistyped `--data` would
+    /// otherwise be made into a new, empty data folder by the verb that was to read it.
+    static func requireLog(_ folder: String, verb: String) {
+        var isDirectory: ObjCBool = false
+        let log = (folder as NSString).appendingPathComponent("log")
+        if FileManager.default.fileExists(atPath: log, isDirectory: &isDirectory) && isDirectory.boolValue { return }
+        fail("no gateway data in \(folder) (it has no log folder): nothing to \(verb); check --data")
+    }
 }

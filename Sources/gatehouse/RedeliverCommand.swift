@@ -47,10 +47,11 @@ enum RedeliverCommand: Command {
         guard arguments["token-env"] == nil else { throw UsageError("--token-env goes with --url") }
 
         var configuration = try ConfigurationFlags.resolve(arguments)
+        DataFolderProbe.requireLog(configuration.data, verb: "redeliver")
         DataFolderProbe.requireFree(configuration.data, verb: "redeliver")
         configuration.apis.simulate = false
-        let gateway = try Gateway(configuration: configuration, logger: Logger(minimum: .warning), connectors: .init())
-        defer { gateway.shutdown() }
+        let gateway = try Gateway(configuration: configuration, logger: Logger(minimum: .warning), connectors: .init(), offline: true)
+        defer { gateway.shutdown(writingSnapshot: !dryRun) }
         if let id = arguments["enable"] {
             // The notifier ignores an id it does not know (a log line only): say so and fail.
             guard gateway.hasSubscriber(id) else { print("subscriber \(id) is not in the configuration: nothing recorded"); return 1 }

@@ -54,12 +54,13 @@ enum ReplayCommand: Command {
             let verb = redrive ? "re-driven" : "planned"
             if arguments["url"] != nil { return try throughServer(arguments, redrive: redrive, dryRun: dryRun, verb: verb) }
             guard arguments["token-env"] == nil else { throw UsageError("--token-env goes with --url") }
+            DataFolderProbe.requireLog(configuration.data, verb: redrive ? "re-drive" : "remap")
             DataFolderProbe.requireFree(configuration.data, verb: redrive ? "re-drive" : "remap")
             // Recovery verbs never call an API themselves: the server does when it next starts.
             configuration.apis.simulate = false
             let rules = try redrive ? [:] : Gateway.loadRules(directory: arguments["routes"] ?? configuration.routes)
-            let gateway = try Gateway(configuration: configuration, logger: Logger(minimum: .warning), connectors: .init())
-            defer { gateway.shutdown() }
+            let gateway = try Gateway(configuration: configuration, logger: Logger(minimum: .warning), connectors: .init(), offline: true)
+            defer { gateway.shutdown(writingSnapshot: !dryRun) }
             let work = redrive ? try gateway.redrive(filter, dryRun: dryRun) : try gateway.remap(rules: rules, filter: filter, dryRun: dryRun)
             for item in work { print(item) }
             print(dryRun ? "\(work.count) job(s) would be \(verb) (dry run: nothing written)"

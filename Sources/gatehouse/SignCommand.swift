@@ -24,9 +24,11 @@ enum SignCommand: Command {
         guard let bodyPath = arguments["body"] else { throw UsageError("--body is required") }
         guard let body = FileManager.default.contents(atPath: bodyPath) else { throw UsageError("cannot read \(bodyPath)") }
         let configuration = try ConfigurationFlags.resolve(arguments)
-        let devSecrets = configuration.devSecrets ? (configuration.data as NSString).appendingPathComponent("dev-secrets") : nil
+        // Written when missing: `sign` before the first `serve` makes the secret both then use.
+        let devSecrets = configuration.devSecrets
+            ? DevelopmentSecrets(directory: (configuration.data as NSString).appendingPathComponent("dev-secrets")) : nil
         let catalog = try SourceCatalog.load(directory: configuration.routes, secrets: SecretResolver(),
-                                             devSecretsDirectory: devSecrets, logger: Logger(minimum: .error))
+                                             devSecrets: devSecrets, logger: Logger(minimum: .error))
         guard let source = catalog.sources[name] else { throw UsageError("no source \"\(name)\" in \(configuration.routes)") }
         let id = arguments["id"] ?? "msg_" + Hex.encode(SecureRandom.bytes(12))
         let headers = WebhookSigner.headers(scheme: source.scheme, key: source.signingKey, id: id,

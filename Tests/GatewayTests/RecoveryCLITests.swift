@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import Notify
+import TestSupport
 import XCTest
 
 /// `gatehouse replay --redrive/--remap --url` and `gatehouse redeliver --url`: the built
@@ -83,6 +84,60 @@ final class RecoveryCLITests: XCTestCase {
                                                environment: h.environment)
         XCTAssertEqual(offline.status, 0, offline.err)
         XCTAssertTrue(offline.out.hasSuffix("0 job(s) would be re-driven (dry run: nothing written)\n"), offline.out)
+    }
+
+    /// An offline dry run only reads. After a SIGKILL left records past the last snapshot, and
+    /// with the source's secret unset (so a development secret is wanted), the data folder is
+    /// the same file for file and byte for byte: no snapshot written at the end, no secret
+    /// made. A mistyped folder is refused rather than made into a new, empty one.
+    func testOfflineDryRunsLeaveTheDataFolderAsItWas() throws {
+        let binary = try GatehouseBinary.locate()
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let port = try GatehouseBinary.freePort()
+        let process = try GatehouseBinary.serve(binary, harness: harness, port: port)
+        try GatehouseBinary.waitUntilReady(port: port)
+        let client = try RawClient(port: port)
+        for i in 0..<5 {
+            let body = GatewayHarness.event(email: "dry\(i)@example.com")
+            let r = client.request("POST", "/webhooks/yunojuno", headers: GatewayHarness.svixHeaders(id: "dry-\(i)", body: body), body: body)
+            XCTAssertEqual(r?.status, 200)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+
+        func contents() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            let root = URL(fileURLWithPath: harness.data)
+            for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)! {
+                let relative = String(url.path.dropFirst(root.path.count))
+                var isDirectory: ObjCBool = false
+                _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+                files[relative] = isDirectory.boolValue ? Data() : try Data(contentsOf: url)
+            }
+            return files
+        }
+        let before = try contents()
+        XCTAssertFalse(before.keys.contains { $0.contains("dev-secrets") }, "the harness sets the secret: \(before.keys.sorted())")
+        let offline = ["--data", harness.data, "--routes", harness.routes]
+        for arguments in [["replay", "--redrive", "--dry-run"], ["replay", "--remap", "--dry-run"],
+                          ["redeliver", "--subscriber", "ops", "--dry-run"]] {
+            let run = try OperatorCLITests.run(binary, arguments + offline)
+            XCTAssertEqual(run.status, 0, "\(arguments): \(run.err)")
+            XCTAssertTrue(run.out.contains("(dry run: nothing written)"), run.out)
+            XCTAssertFalse(run.err.contains("development secret"), "an offline verb has no use for it: \(run.err)")
+        }
+        let after = try contents()
+        XCTAssertEqual(after.keys.sorted(), before.keys.sorted(), "files made or removed by a dry run")
+        for (path, data) in before { XCTAssertEqual(after[path], data, "\(path) changed in a dry run") }
+
+        let missing = harness.root.appendingPathComponent("no-such-data").path
+        for verb in [["replay", "--redrive", "--dry-run"], ["redeliver", "--subscriber", "ops"]] {
+            let run = try OperatorCLITests.run(binary, verb + ["--data", missing, "--routes", harness.routes])
+            XCTAssertEqual(run.status, 1, "\(verb)")
+            XCTAssertTrue(run.err.contains("no gateway data in \(missing)"), run.err)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: missing), "\(verb) made the folder it was to read")
+        }
     }
 
     func testRedeliverVerbThroughTheServerListsThenSends() throws {

@@ -197,7 +197,7 @@ final class RetentionTests: XCTestCase {
         try #"{"verify": {"scheme": "github", "secrets": [{"env": "GH_SECRET"}]}}"#
             .write(toFile: harness.routes + "/gh.json", atomically: true, encoding: .utf8)
         let catalog = try SourceCatalog.load(directory: harness.routes, secrets: SecretResolver(environment: harness.environment),
-                                             devSecretsDirectory: nil, logger: Logger(minimum: .error))
+                                             devSecrets: nil, logger: Logger(minimum: .error))
         let sources = Array(catalog.sources.values)
         XCTAssertEqual(RetentionSweeper.replayWarnings(windowSeconds: 0, sources: sources), [], "ids kept forever")
         let short = RetentionSweeper.replayWarnings(windowSeconds: 599, sources: sources)

@@ -9,8 +9,8 @@ public struct SourceCatalog: Sendable {
     public init(sources: [String: Source]) { self.sources = sources }
 
     /// Loads every `*.json` in `directory`. Secrets come from the environment or files; when
-    /// one is missing and `devSecretsDirectory` is set, a development secret is made there.
-    public static func load(directory: String, secrets: SecretResolver, devSecretsDirectory: String?, logger: Logger) throws -> SourceCatalog {
+    /// one is missing and `devSecrets` is set, a development secret is taken from there.
+    public static func load(directory: String, secrets: SecretResolver, devSecrets: DevelopmentSecrets?, logger: Logger) throws -> SourceCatalog {
         let fm = FileManager.default
         var isDir: ObjCBool = false
         guard fm.fileExists(atPath: directory, isDirectory: &isDir), isDir.boolValue else {
@@ -20,14 +20,14 @@ public struct SourceCatalog: Sendable {
         var sources: [String: Source] = [:]
         for file in names {
             let source = try loadSource(file: (directory as NSString).appendingPathComponent(file), secrets: secrets,
-                                        devSecretsDirectory: devSecretsDirectory, logger: logger)
+                                        devSecrets: devSecrets, logger: logger)
             sources[source.name] = source
         }
         return SourceCatalog(sources: sources)
     }
 
     /// Loads one route file; its name (without `.json`) names the source.
-    public static func loadSource(file path: String, secrets: SecretResolver, devSecretsDirectory: String?, logger: Logger) throws -> Source {
+    public static func loadSource(file path: String, secrets: SecretResolver, devSecrets: DevelopmentSecrets?, logger: Logger) throws -> Source {
         let name = String((path as NSString).lastPathComponent.dropLast(5))
         guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !name.isEmpty else {
             throw ConfigurationError("\(path): a source name may hold letters, digits, '-' and '_' only")
@@ -57,14 +57,16 @@ public struct SourceCatalog: Sendable {
             origins.append(reference.description)
         }
         if keys.isEmpty {
-            guard let devDirectory = devSecretsDirectory else {
+            guard let devSecrets else {
                 throw MissingSecret(message: "\(path): no secret found; set \(route.verify.secrets.map(\.description).joined(separator: ", "))")
             }
-            let (text, file) = try DevelopmentSecret.obtain(source: name, scheme: scheme, directory: devDirectory)
+            let (text, file) = try devSecrets.obtain(name, scheme: scheme)
             keys.append(try scheme.key(fromSecret: text))
             origins.append("development secret \(file)")
-            logger.warning("source has no configured secret; using a development secret (set dev_secrets false in production)",
-                           [("source", name), ("file", file), ("expected", route.verify.secrets.map(\.description).joined(separator: ", "))])
+            // An offline verb never verifies with it: no warning for it to print.
+            logger.log(devSecrets.writesMissing ? .warning : .info,
+                       "source has no configured secret; using a development secret (set dev_secrets false in production)",
+                       [("source", name), ("file", file), ("expected", route.verify.secrets.map(\.description).joined(separator: ", "))])
         }
         var idPath = route.event?.id
         if idPath == nil && scheme == .stripe { idPath = "id" }  // Stripe's id is in the body, not a header

@@ -5,7 +5,7 @@ import Signing
 /// secrets: from the environment or a file, a development secret when allowed, otherwise a
 /// start-up error naming where the secret was looked for.
 enum SubscriberKeys {
-    static func resolve(_ settings: [SubscriberSettings], secrets: SecretResolver, devSecretsDirectory: String?, logger: Logger) throws -> [Subscriber] {
+    static func resolve(_ settings: [SubscriberSettings], secrets: SecretResolver, devSecrets: DevelopmentSecrets?, logger: Logger) throws -> [Subscriber] {
         try settings.map { s in
             var keys: [[UInt8]] = []
             for reference in s.secrets {
@@ -15,12 +15,13 @@ enum SubscriberKeys {
                 }
             }
             if keys.isEmpty {
-                guard let devSecretsDirectory else {
+                guard let devSecrets else {
                     throw ConfigurationError("subscriber \(s.config.id): no signing secret found; set \(s.secrets.map(\.description).joined(separator: ", "))")
                 }
-                let (text, file) = try DevelopmentSecret.obtain(source: "subscriber-\(s.config.id)", scheme: .standardWebhooks, directory: devSecretsDirectory)
+                let (text, file) = try devSecrets.obtain("subscriber-\(s.config.id)", scheme: .standardWebhooks)
                 keys.append(try SignatureScheme.standardWebhooks.key(fromSecret: text))
-                logger.warning("subscriber has no configured secret; signing with a development secret", [("subscriber", s.config.id), ("file", file)])
+                logger.log(devSecrets.writesMissing ? .warning : .info, "subscriber has no configured secret; signing with a development secret",
+                           [("subscriber", s.config.id), ("file", file)])
             }
             return Subscriber(config: s.config, keys: keys)
         }
