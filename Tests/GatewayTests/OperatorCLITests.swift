@@ -114,6 +114,8 @@ final class OperatorCLITests: XCTestCase {
         let binary = try GatehouseBinary.locate()
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-cli-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: data) }
+        // A data folder with an empty log: the verbs refuse a folder with none.
+        try FileManager.default.createDirectory(atPath: data + "/log", withIntermediateDirectories: true)
         let run = try Self.run(binary, ["redeliver", "--enable", "nobody", "--data", data])
         XCTAssertEqual(run.status, 1, run.out + run.err)
         XCTAssertTrue(run.out.contains("subscriber nobody is not in the configuration: nothing recorded"), run.out)
