@@ -98,12 +98,9 @@ public final class Gateway: Sendable {
                                 allowPrivateAddresses: configuration.allowPrivateSubscribers) { message in logger.warning(message) }
         self.notifier = notifier
         let engine = ActionEngine(store: store, router: router, connectors: ConnectorSet(settings: connectorSettings),
-                                  policy: configuration.actions.policy, logger: logger) { job, finished in
-            if let notification = NotificationFactory.outcome(job, finished) { notifier.publish(notification, to: job.plan.notify) }
-        }
+                                  policy: configuration.actions.policy, logger: logger, notifier: notifier)
         self.engine = engine
-        intake = WebhookIntake(catalog: catalog, store: store, logger: logger) { event, offset in
-            if notifier.wants("event.received") { notifier.publish(NotificationFactory.received(event)) }
+        intake = WebhookIntake(catalog: catalog, store: store, notifier: notifier, logger: logger) { event, offset in
             engine.route(event, offset: offset)
         }
     }
@@ -140,6 +137,10 @@ public final class Gateway: Sendable {
             guard let self else { return responder.respond(.text(.serviceUnavailable)) }
             OperatorRouter(gateway: self).route(request, responder)
         }
+        // Before the notifier resumes its deliveries from the fold: what a crash cut off the
+        // log's last append. That append can start as far back as its largest record.
+        let window = UInt64(try Self.logOptions(configuration).maxRecordSize) + NotificationRepair.planBytes
+        _ = try NotificationRepair.run(store: store, notifier: notifier, window: window, logger: logger)
         operatorServices.start()
         snapshotScheduler?.start()
         retention?.start()

@@ -116,21 +116,29 @@ public final class Notifier: Sendable {
 
     // MARK: - Publishing
 
-    /// Plans `n` for every enabled subscriber whose types match `n.type`, plus the `explicit`
-    /// subscriber ids (a route's rule may name them), once each: records `planned` for all
-    /// of them in one journal write and hands them to their subscribers' queues once it is
-    /// durable. Returns at once. A notification already planned for a subscriber is not
-    /// planned again; a disabled subscriber gets nothing until it is enabled.
     /// Whether any subscriber takes notifications of `type`: callers skip building ones
     /// nobody would receive (the intake asks once per webhook).
     public func wants(_ type: String) -> Bool {
         order.contains { $0.matcher.matches(type) }
     }
 
+    /// Plans `notification` in a journal write of its own and returns at once (see `prepare`
+    /// for the matching). A crash before that write lands loses the notification: a caller
+    /// reporting a record of its own uses `prepare` and writes the plan beside it instead.
     public func publish(_ notification: Notification, to explicit: [String] = []) {
+        guard let prepared = prepare(notification, to: explicit) else { return }
+        plan(prepared, tries: 1)
+    }
+
+    /// Reserves `notification` for every enabled subscriber whose types match its type, plus
+    /// the `explicit` subscriber ids (a route's rule may name them), once each, and returns
+    /// the `planned` events for the caller to write; nil when nobody takes it. A notification
+    /// already planned for a subscriber is not planned again; a disabled subscriber gets
+    /// nothing until it is enabled.
+    public func prepare(_ notification: Notification, to explicit: [String] = []) -> PreparedNotification? {
         guard lifecycle.withLock({ $0 != .stopped }) else {
             logger("notify: notifier stopped; notification \(notification.id) (\(notification.type)) not planned")
-            return
+            return nil
         }
         var n = notification
         var targets = order.filter { $0.matcher.matches(n.type) }
@@ -144,11 +152,11 @@ public final class Notifier: Sendable {
             }
             targets.append(lane)
         }
-        guard !targets.isEmpty else { return }
+        guard !targets.isEmpty else { return nil }
         if n.encodedData == nil { n.encodedData = n.data.serialized() }
         let at = WallClock.milliseconds()
         let body = NotificationBody.encode(n)
-        var plans: [(SubscriberLane, OpenDelivery)] = []
+        var plans: [(lane: SubscriberLane, delivery: OpenDelivery)] = []
         for lane in targets {
             let deliveryID = DeliveryID.make(notificationID: n.id, subscriberID: lane.id)
             guard lane.reserve(deliveryID) == .reserved else { continue }
@@ -159,34 +167,38 @@ public final class Notifier: Sendable {
             plans.append((lane, OpenDelivery(id: deliveryID, body: body, attempts: 0, roundAttempts: 0,
                                              dueAt: lane.policy.firstAttemptAt(at))))
         }
-        guard !plans.isEmpty else { return }
-        let events = plans.map { lane, d in
-            DeliveryEvent.planned(deliveryID: d.id, subscriberID: lane.id, notification: n, at: at)
-        }
-        plan(events, plans, tries: 1)
+        guard !plans.isEmpty else { return nil }
+        let events = plans.map { DeliveryEvent.planned(deliveryID: $0.delivery.id, subscriberID: $0.lane.id, notification: n, at: at) }
+        return PreparedNotification(events: events, plans: plans)
+    }
+
+    /// The prepared deliveries' plan is durable: their subscribers' queues take them.
+    public func admit(_ prepared: PreparedNotification) {
+        // One delivery per subscriber: a notification is planned once for each.
+        for (lane, d) in prepared.plans { lane.admit([d]) }
+    }
+
+    /// The append that was to carry the plan failed: the reservations are let go.
+    public func release(_ prepared: PreparedNotification) {
+        for (lane, d) in prepared.plans { lane.unreserve(d.id) }
     }
 
     /// Records the plan; while the journal refuses, tries again every second (logging each
     /// time) until it takes it or the notifier stops.
-    private func plan(_ events: [DeliveryEvent], _ plans: [(SubscriberLane, OpenDelivery)], tries: Int) {
-        journal.record(events) { [self] ok in
-            if ok {
-                // One delivery per subscriber: a notification is planned once for each.
-                for (lane, d) in plans { lane.admit([d]) }
-                return
-            }
-            let notification = events.first.flatMap { event -> String? in
+    private func plan(_ prepared: PreparedNotification, tries: Int) {
+        journal.record(prepared.events) { [self] ok in
+            if ok { return admit(prepared) }
+            let notification = prepared.events.first.flatMap { event -> String? in
                 if case .planned(_, _, let n, _) = event { return n.id }
                 return nil
             } ?? "?"
             guard lifecycle.withLock({ $0 != .stopped }) else {
                 logger("notify: notification \(notification) lost: the journal refused its plan and the notifier stopped")
-                for (lane, d) in plans { lane.unreserve(d.id) }
-                return
+                return release(prepared)
             }
             logger("notify: could not record the plan of notification \(notification) (try \(tries)); trying again")
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Self.planRetryMilliseconds)) { [self] in
-                plan(events, plans, tries: tries + 1)
+                plan(prepared, tries: tries + 1)
             }
         }
     }

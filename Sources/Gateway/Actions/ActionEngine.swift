@@ -1,5 +1,6 @@
 import Connectors
 import Foundation
+import Notify
 import Routing
 import Synchronization
 import Threads
@@ -15,8 +16,8 @@ final class ActionEngine: Sendable {
     private let connectors: ConnectorSet
     private let policy: RetryPolicy
     private let logger: Logger
-    /// Told of every recorded outcome (after it is durable): the gateway's notifications.
-    private let onOutcome: @Sendable (JobState, AttemptFinished) -> Void
+    /// Who is told of outcomes: each one's notification plan goes into the log with it.
+    private let notifier: Notifier?
     private let scheduler = Mutex(SchedulerState())
     private let wake = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
@@ -38,8 +39,8 @@ final class ActionEngine: Sendable {
     }
 
     init(store: EventStore, router: EventRouter, connectors: ConnectorSet, policy: RetryPolicy, logger: Logger,
-         onOutcome: @escaping @Sendable (JobState, AttemptFinished) -> Void = { _, _ in }) {
-        self.onOutcome = onOutcome
+         notifier: Notifier? = nil) {
+        self.notifier = notifier
         self.store = store
         self.router = router
         self.connectors = connectors
@@ -275,7 +276,10 @@ final class ActionEngine: Sendable {
     private func record(_ job: JobState, attempt: Int, started: Int64?, status: Int?, latency: Int64, outcome: AttemptFinished.Outcome) {
         let finished = AttemptFinished(jobID: job.plan.id, step: job.step, attempt: attempt, at: Clock.unixMilliseconds(),
                                        latencyMs: latency, status: status, outcome: outcome)
-        store.append([.attemptFinished(finished)]) { [self] result in
+        // The notification's plan is written with the outcome, so a crash keeps both or neither.
+        let prepared = NotificationFactory.outcome(job, finished).flatMap { notifier?.prepare($0, to: job.plan.notify) }
+        store.append([.attemptFinished(finished)] + (prepared?.events.map(LogEvent.delivery) ?? [])) { [self] result in
+            if let prepared, let notifier { result.isSuccess ? notifier.admit(prepared) : notifier.release(prepared) }
             guard result.isSuccess else {
                 // Unrecorded outcome: the job stays in flight in the fold, so the next try
                 // treats the outcome as unknown and checks before creating again.
@@ -283,7 +287,6 @@ final class ActionEngine: Sendable {
                 reschedule(job.plan.id, at: Clock.unixMilliseconds() + 1000)
                 return
             }
-            onOutcome(job, finished)
             switch outcome {
             case .succeeded, .retrying:
                 let next = store.read { $0.jobs[job.plan.id] }

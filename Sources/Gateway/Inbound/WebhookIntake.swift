@@ -2,6 +2,7 @@ import Routing
 import EventLog
 import Foundation
 import HTTP1
+import Notify
 import Signing
 import Synchronization
 
@@ -10,6 +11,8 @@ import Synchronization
 public final class WebhookIntake: Sendable {
     private let catalog: SourceCatalog
     private let store: EventStore
+    /// Subscribers to `event.received`: each event's plan is written in the event's own append.
+    private let notifier: Notifier
     /// Deliveries whose append is in flight: a second copy of an event that is still being
     /// written waits for the first one's outcome instead of being written twice or
     /// acknowledged before it is durable. Lock order: this lock, then the store's.
@@ -19,9 +22,11 @@ public final class WebhookIntake: Sendable {
     /// Called once a received event is durable (the router plans its actions).
     private let onDurable: @Sendable (ReceivedEvent, UInt64) -> Void
 
-    init(catalog: SourceCatalog, store: EventStore, logger: Logger, onDurable: @escaping @Sendable (ReceivedEvent, UInt64) -> Void) {
+    init(catalog: SourceCatalog, store: EventStore, notifier: Notifier, logger: Logger,
+         onDurable: @escaping @Sendable (ReceivedEvent, UInt64) -> Void) {
         self.catalog = catalog
         self.store = store
+        self.notifier = notifier
         self.logger = logger
         self.onDurable = onDurable
     }
@@ -82,7 +87,11 @@ public final class WebhookIntake: Sendable {
             receivedAt: Clock.unixMilliseconds(), signedAt: verified.timestamp,
             contentType: request.headers["content-type"], body: request.body, routedAtIntake: source.rules.rules.isEmpty,
             contentDigest: contentDigest)
-        store.append([.received(received)]) { [self] result in
+        // The notification's plan goes into the same append as the event: acknowledged means
+        // both are durable, and a crash keeps both or neither.
+        let prepared = notifier.wants("event.received") ? notifier.prepare(NotificationFactory.received(received)) : nil
+        store.append([.received(received)] + (prepared?.events.map(LogEvent.delivery) ?? [])) { [self] result in
+            if let prepared { result.isSuccess ? notifier.admit(prepared) : notifier.release(prepared) }
             complete(key: key, result: result)
             if case .success(let offsets) = result { onDurable(received, offsets[0]) }
         }

@@ -26,6 +26,12 @@ public struct AttemptFinished: Sendable, Equatable {
     public var status: Int?
     public var outcome: Outcome
 
+    /// A retry is not news: only a final outcome is notified.
+    var isRetrying: Bool {
+        if case .retrying = outcome { return true }
+        return false
+    }
+
     public enum Outcome: Sendable, Equatable {
         /// `result` holds the ids the API returned, for later actions and notifications.
         case succeeded(result: JSONValue, note: String?)

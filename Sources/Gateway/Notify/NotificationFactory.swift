@@ -15,11 +15,16 @@ enum NotificationFactory {
 
     /// nil for outcomes nobody is told about (a retry is not news; its final outcome is).
     static func outcome(_ job: JobState, _ finished: AttemptFinished) -> Notify.Notification? {
-        guard finished.step < job.plan.actions.count else { return nil }
-        let action = job.plan.actions[finished.step]
+        outcome(job.plan, source: job.source, eventID: job.eventID, finished)
+    }
+
+    /// As above, from the job's plan and its event (a settled job is no longer held whole).
+    static func outcome(_ plan: JobPlan, source: String, eventID: String, _ finished: AttemptFinished) -> Notify.Notification? {
+        guard finished.step < plan.actions.count else { return nil }
+        let action = plan.actions[finished.step]
         var data: [String: JSONValue] = [
-            "source": .string(job.source), "event_id": .string(job.eventID), "rule": .string(job.plan.rule),
-            "job": .string(job.plan.id), "action": .string(action.name), "api": .string(action.api),
+            "source": .string(source), "event_id": .string(eventID), "rule": .string(plan.rule),
+            "job": .string(plan.id), "action": .string(action.name), "api": .string(action.api),
             "operation": .string(action.operation), "attempts": .int(Int64(finished.attempt)),
             "status": finished.status.map { .int(Int64($0)) } ?? .null,
         ]

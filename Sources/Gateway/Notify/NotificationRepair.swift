@@ -1,0 +1,96 @@
+import Notify
+
+/// A notification's `planned` records are written in the same append as the record it
+/// reports (a received event, an action's final outcome), so a crash keeps both or neither,
+/// with one exception: the log's last append can be cut short (a SIGKILL inside its write, a
+/// power cut before its sync), keeping the record and losing some or all of its plans. The
+/// record was never acknowledged, so nothing else brings them back: a resent webhook is a
+/// duplicate, and a finished job is not run again.
+///
+/// At start, before the notifier takes its deliveries from the fold, this looks at the log's
+/// final append and plans, in a write of its own, what is missing of it: for the subscribers
+/// configured now, under the notification the surviving plans carry (or a new one if none did).
+enum NotificationRepair {
+    /// Room after the reported record for its plans: one short record per subscriber.
+    static let planBytes: UInt64 = 1 << 20
+
+    /// Plans the deliveries the log's final append lost, and waits until they are durable.
+    /// `window`: how far before the end the final append can start (its largest record and its
+    /// plans). Returns how many deliveries it planned.
+    static func run(store: EventStore, notifier: Notifier, window: UInt64, logger: Logger) throws -> Int {
+        guard let last = try finalReport(store: store, window: window),
+              let (notification, explicit) = try notification(for: last, store: store),
+              let prepared = notifier.prepare(notification, to: explicit) else { return 0 }
+        // Recorded only: the notifier resumes every open delivery from the fold when it starts.
+        defer { notifier.release(prepared) }
+        try store.appendAndWait(prepared.events.map(LogEvent.delivery))
+        logger.warning("the log's last append was cut short; planned the deliveries it lost",
+                       [("notification", notification.id), ("type", notification.type), ("deliveries", "\(prepared.events.count)")])
+        return prepared.events.count
+    }
+
+    /// The last record that reports something, with the plans after it, if nothing but plans
+    /// follows it to the end of the log (so it is the final append's).
+    struct Report {
+        let offset: UInt64
+        let event: LogEvent
+        let surviving: Notification?
+    }
+
+    static func finalReport(store: EventStore, window: UInt64) throws -> Report? {
+        let end = store.log.durableEnd
+        let from = max(store.log.firstOffset, end > window ? end - window : 0)
+        var found: (offset: UInt64, event: LogEvent)?
+        var surviving: Notification?
+        try store.log.readBorrowed(from: from) { offset, payload in
+            let event = try LogEvent.decode(Array(payload))
+            switch event {
+            case .received:
+                found = (offset, event)
+                surviving = nil
+            case .attemptFinished(let finished) where !finished.isRetrying:
+                found = (offset, event)
+                surviving = nil
+            case .delivery(.planned(_, _, let notification, _)) where found != nil:
+                surviving = surviving ?? notification
+            default:
+                found = nil
+            }
+            return true
+        }
+        return found.map { Report(offset: $0.offset, event: $0.event, surviving: surviving) }
+    }
+
+    /// What the reported record's notification is, and the subscribers its route names.
+    private static func notification(for report: Report, store: EventStore) throws -> (Notification, [String])? {
+        switch report.event {
+        case .received(let event):
+            return (report.surviving ?? NotificationFactory.received(event), [])
+        case .attemptFinished(let finished):
+            guard let (plan, source, eventID) = try job(finished.jobID, store: store),
+                  let built = NotificationFactory.outcome(plan, source: source, eventID: eventID, finished) else { return nil }
+            return (report.surviving ?? built, plan.notify)
+        default:
+            return nil
+        }
+    }
+
+    /// A job's plan and event, held whole or read back from its event's `routed` record.
+    private static func job(_ id: String, store: EventStore) throws -> (JobPlan, String, String)? {
+        let (held, summary) = store.read { s in (s.jobs[id], s.jobSummary(id)) }
+        if let held { return (held.plan, held.source, held.eventID) }
+        guard let summary else { return nil }
+        let offsets = store.read { $0.historyOffsets(received: summary.eventOffset) }
+        var event: ReceivedEvent?
+        var plan: JobPlan?
+        try store.log.readRecords(at: offsets) { _, payload in
+            switch try LogEvent.decode(Array(payload)) {
+            case .received(let e): event = e
+            case .routed(let r), .remapped(let r): plan = r.jobs.first { $0.id == id } ?? plan
+            default: break
+            }
+        }
+        guard let plan, let event else { return nil }
+        return (plan, event.source, event.eventID)
+    }
+}
