@@ -121,6 +121,15 @@ public final class Gateway: Sendable {
         return options
     }
 
+    /// Plans the deliveries a crash cut off the log's last append (see `NotificationRepair`).
+    /// `start` does it; an offline verb does it before it writes, since its records would
+    /// make that append no longer the last.
+    public func repairNotifications() throws {
+        // That append can start as far back as its largest record.
+        let window = UInt64(try Self.logOptions(configuration).maxRecordSize) + NotificationRepair.planBytes
+        _ = try NotificationRepair.run(store: store, notifier: notifier, window: window, logger: logger)
+    }
+
     /// Binds the listener and starts serving. Returns the bound address.
     @discardableResult
     public func start() throws -> SocketAddress {
@@ -137,10 +146,8 @@ public final class Gateway: Sendable {
             guard let self else { return responder.respond(.text(.serviceUnavailable)) }
             OperatorRouter(gateway: self).route(request, responder)
         }
-        // Before the notifier resumes its deliveries from the fold: what a crash cut off the
-        // log's last append. That append can start as far back as its largest record.
-        let window = UInt64(try Self.logOptions(configuration).maxRecordSize) + NotificationRepair.planBytes
-        _ = try NotificationRepair.run(store: store, notifier: notifier, window: window, logger: logger)
+        // Before the notifier resumes its deliveries from the fold.
+        try repairNotifications()
         operatorServices.start()
         snapshotScheduler?.start()
         retention?.start()

@@ -40,25 +40,36 @@ enum NotificationRepair {
     static func finalReport(store: EventStore, window: UInt64) throws -> Report? {
         let end = store.log.durableEnd
         let from = max(store.log.firstOffset, end > window ? end - window : 0)
-        var found: (offset: UInt64, event: LogEvent)?
+        var found: UInt64?
         var surviving: Notification?
-        try store.log.readBorrowed(from: from) { offset, payload in
-            let event = try LogEvent.decode(Array(payload))
-            switch event {
-            case .received:
-                found = (offset, event)
+        // Only small records are decoded on the way: a received event is known by its kind byte.
+        try store.log.readBorrowed(from: from, verifiedAtOpen: true) { offset, payload in
+            switch payload.first.flatMap(LogEvent.Kind.init(rawValue:)) {
+            case .received?:
+                found = offset
                 surviving = nil
-            case .attemptFinished(let finished) where !finished.isRetrying:
-                found = (offset, event)
+            case .attemptFinished?:
+                guard case .attemptFinished(let finished) = try LogEvent.decode(Array(payload)), !finished.isRetrying else {
+                    found = nil
+                    return true
+                }
+                found = offset
                 surviving = nil
-            case .delivery(.planned(_, _, let notification, _)) where found != nil:
+            case .delivery? where found != nil:
+                guard case .delivery(.planned(_, _, let notification, _)) = try LogEvent.decode(Array(payload)) else {
+                    found = nil
+                    return true
+                }
                 surviving = surviving ?? notification
             default:
                 found = nil
             }
             return true
         }
-        return found.map { Report(offset: $0.offset, event: $0.event, surviving: surviving) }
+        guard let found else { return nil }
+        var event: LogEvent?
+        try store.log.readRecords(at: [found]) { _, payload in event = try LogEvent.decode(Array(payload)) }
+        return event.map { Report(offset: found, event: $0, surviving: surviving) }
     }
 
     /// What the reported record's notification is, and the subscribers its route names.
