@@ -3,8 +3,9 @@
 # moment of every round and restarted on the same data folder, while its APIs are slow
 # simulators in a separate process (so what they received survives every kill). Afterwards:
 # every acknowledged event is in the log exactly once, every job finished, every
-# acknowledged contact exists exactly once in Grow CRM and in Luminous, and no create was sent
-# for a contact that already existed.
+# acknowledged contact exists exactly once in Grow CRM and in Luminous, no create was sent
+# for a contact that already existed, and a subscriber (another process) was told of every
+# acknowledged event under one notification id.
 #
 # Usage: scripts/chaos-kill.sh [ROUNDS (10)] [SECONDS_PER_ROUND (8)]
 # Environment: DRILL_BUILD=debug to use the debug build, CHAOS_RATE (events/s, 20),
@@ -26,13 +27,14 @@ drill_log "chaos-kill: $ROUNDS rounds x $SECONDS_PER_ROUND s, $RATE events/s, se
 
 drill_build
 drill_start_simulators
+drill_start_sink
 drill_prepare_routes
 # Waits of 0.2 s, 0.5 s, then 1 s (40 in all, jitter 0.2): nothing is dead-lettered within
 # the drill, and retries come soon enough to finish. Timeouts of 1 s sit well above the
 # staged delays, so outcomes are unknown only after a kill or a dropped connection. A snapshot
 # every 500 records (checked every 5 s) makes most restarts start from one.
 python3 "$DRILL_PY" config --apis "$WORK/apis.json" --out "$WORK/config.json" \
-  --schedule 0.2,0.5,1 --schedule-length 40 --jitter 0.2 --api-timeout 1 --snapshot-every 500 >/dev/null
+  --schedule 0.2,0.5,1 --schedule-length 40 --jitter 0.2 --api-timeout 1 --snapshot-every 500 --subscriber "$SINK_URL" >/dev/null
 drill_start_gateway
 drill_log "gateway (pid $GW_PID) ready on 127.0.0.1:$PORT in $GW_READY_MS ms"
 
@@ -90,6 +92,7 @@ fi
 drill_log "replay --verify: $(head -1 "$WORK/verify.out")"
 "$BIN" replay --config "$WORK/config.json" --data "$WORK/data" 2>/dev/null | grep -E '^(events|jobs):' | sed 's/^/  replay: /' || true
 python3 "$DRILL_PY" check-log --data "$WORK/data" --workdir "$WORK" || FAILURES+=("log check")
+python3 "$DRILL_PY" check-notify --workdir "$WORK" || FAILURES+=("notification check")
 
 ACKED=$(acked_count)
 summary=$(python3 - "$WORK" <<'PY'

@@ -27,6 +27,7 @@ drill_build() {
 
 # Pids this script started; cleanup signals exactly these, nothing found by name.
 SIM_PID=""
+SINK_PID=""
 GW_PID=""
 LOAD_PID=""
 DRILL_RESULT=""
@@ -34,10 +35,10 @@ DRILL_RESULT=""
 drill_cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  for pid in "$LOAD_PID" "$GW_PID" "$SIM_PID"; do
+  for pid in "$LOAD_PID" "$GW_PID" "$SIM_PID" "$SINK_PID"; do
     if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid" 2>/dev/null || true; fi
   done
-  for pid in "$LOAD_PID" "$GW_PID" "$SIM_PID"; do
+  for pid in "$LOAD_PID" "$GW_PID" "$SIM_PID" "$SINK_PID"; do
     [ -z "$pid" ] && continue
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
@@ -69,6 +70,19 @@ drill_start_simulators() {
   done
   grep -q '^ready$' "$WORK/simulators.out" || { echo "FAIL: simulators not ready" >&2; exit 2; }
   drill_log "simulators (pid $SIM_PID): $(grep -v '^ready$' "$WORK/simulators.out" | tr '\n' ' ')"
+}
+
+# A subscriber in its own process (`fault_drill.py sink`), recording every notification it is
+# sent to $WORK/sink.tsv; sets SINK_URL and exports the subscriber's signing secret.
+drill_start_sink() {
+  python3 "$DRILL_PY" sink --out "$WORK/sink.tsv" --port-file "$WORK/sink.port" 2>"$WORK/sink.err" &
+  SINK_PID=$!
+  for _ in $(seq 1 200); do [ -s "$WORK/sink.port" ] && break; sleep 0.05; done
+  [ -s "$WORK/sink.port" ] || { cat "$WORK/sink.err"; echo "FAIL: the subscriber sink did not start" >&2; exit 2; }
+  SINK_URL="http://127.0.0.1:$(cat "$WORK/sink.port")/hook"
+  DRILL_SUBSCRIBER_SECRET="whsec_$(head -c 24 /dev/urandom | base64)"
+  export DRILL_SUBSCRIBER_SECRET
+  drill_log "subscriber sink (pid $SINK_PID) on $SINK_URL"
 }
 
 # The shipped route files, with their webhook secrets in the environment (dev_secrets off).

@@ -94,6 +94,13 @@ def cmd_config(a):
         "shutdown_grace_seconds": 1,
         "actions": {"retry_schedule_seconds": schedule, "jitter": a.jitter, "max_age_seconds": a.max_age},
     })
+    if a.subscriber:
+        # A subscriber to every received event, in a process of its own (`sink`), so what it
+        # was sent is counted across every kill. Its first attempt at once, retries soon.
+        config["allow_private_subscribers"] = True
+        config["subscribers"] = [{"id": "drill", "url": a.subscriber, "types": ["event.received"],
+                                  "secrets": [{"env": "DRILL_SUBSCRIBER_SECRET"}],
+                                  "retry_schedule_seconds": [0] + schedule[:-1], "jitter": a.jitter, "timeout_seconds": 2}]
     if a.snapshot_every:
         # Frequent snapshots, so kills land while one is written and restarts start from one.
         config["snapshots"] = {"every_records": a.snapshot_every, "min_interval_seconds": 0}
@@ -338,8 +345,10 @@ def cmd_wait_drained(a):
             t = unfinished(doc)
             last = t
             jobs = doc.get("jobs", {})
-            if t["pending"] + t["in_flight"] + t["retrying"] == 0 and jobs.get("pending", 0) + jobs.get("in_flight", 0) == 0:
-                print(f"drained: no job pending, in flight or retrying ({t['failed']} failed, {t['dead']} dead)")
+            deliveries = sum(int(s.get("pending", 0)) + int(s.get("failing", 0)) for s in doc.get("subscribers", {}).values())
+            if t["pending"] + t["in_flight"] + t["retrying"] == 0 and jobs.get("pending", 0) + jobs.get("in_flight", 0) == 0 \
+                    and deliveries == 0:
+                print(f"drained: no job pending, in flight or retrying ({t['failed']} failed, {t['dead']} dead), no delivery open")
                 return 0
         except (OSError, RuntimeError, http.client.HTTPException):
             pass
@@ -667,6 +676,66 @@ def iso_ms(text):
 
 # ---------------------------------------------------------------- main
 
+# ---------------------------------------------------------------- subscriber
+
+def cmd_sink(a):
+    """A subscriber that outlives the gateway: appends `webhook-id, type, event id` for every
+    notification it is sent (repeats too) and answers 200 after a short random pause, so some
+    deliveries are in flight when a kill lands."""
+    import http.server
+    out = open(a.out, "a", buffering=1)
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            try:
+                doc = json.loads(body)
+                kind, event = doc.get("type", "?"), (doc.get("data") or {}).get("event_id", "?")
+            except ValueError:
+                kind, event = "unreadable", "?"
+            time.sleep(random.uniform(0, a.pause_ms / 1000))
+            with lock:
+                out.write(f"{self.headers.get('webhook-id', '?')}\t{kind}\t{event}\n")
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    with open(a.port_file + ".tmp", "w") as f:
+        f.write(str(server.server_address[1]))
+    os.rename(a.port_file + ".tmp", a.port_file)
+    server.serve_forever()
+
+
+def cmd_check_notify(a):
+    """Every acknowledged event's notification reached the subscriber, each event under one
+    notification id (a plan made twice would show two); repeats of one id are deliveries a
+    kill caught in flight, sent again under the same webhook-id."""
+    acked = {row[0] for row in read_tsv(os.path.join(a.workdir, "acked.tsv"))}
+    ids_by_event = collections.defaultdict(set)
+    sends = collections.Counter()
+    for row in read_tsv(os.path.join(a.workdir, "sink.tsv")):
+        if len(row) == 3 and row[1] == "event.received":
+            ids_by_event[row[2]].add(row[0])
+            sends[row[0]] += 1
+    missing = sorted(acked - set(ids_by_event))
+    twice = sorted(e for e, ids in ids_by_event.items() if len(ids) > 1)
+    repeated = sum(n - 1 for n in sends.values())
+    result = {"acknowledged": len(acked), "notified": len(acked & set(ids_by_event)), "missing": missing[:20],
+              "missing_count": len(missing), "planned_twice": twice[:20], "resent_after_kill": repeated}
+    with open(os.path.join(a.workdir, "check-notify.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    print(f"notifications: {result['notified']} of {len(acked)} acknowledged events notified, {len(missing)} missing, "
+          f"{len(twice)} planned twice, {repeated} sent again after a kill (same webhook-id)")
+    return 1 if missing or twice else 0
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -681,6 +750,15 @@ def main():
     c.add_argument("--api-timeout", type=float, default=1)
     c.add_argument("--concurrency", type=int, default=4)
     c.add_argument("--snapshot-every", type=int, default=0, help="snapshots.every_records (0: the default)")
+    c.add_argument("--subscriber", default=None, help="URL of a subscriber to every received event")
+
+    c = sub.add_parser("sink")
+    c.add_argument("--out", required=True)
+    c.add_argument("--port-file", required=True)
+    c.add_argument("--pause-ms", type=float, default=40)
+
+    c = sub.add_parser("check-notify")
+    c.add_argument("--workdir", required=True)
 
     c = sub.add_parser("load")
     c.add_argument("--port", type=int, required=True)
@@ -738,7 +816,7 @@ def main():
     a = p.parse_args()
     handler = {"config": cmd_config, "load": cmd_load, "faults": cmd_faults, "open": cmd_open,
                "wait-drained": cmd_wait_drained, "check-live": cmd_check_live, "check-log": cmd_check_log,
-               "backoff": cmd_backoff, "top-up": cmd_top_up}[a.command]
+               "backoff": cmd_backoff, "top-up": cmd_top_up, "sink": cmd_sink, "check-notify": cmd_check_notify}[a.command]
     sys.exit(handler(a) or 0)
 
 
