@@ -20,6 +20,9 @@ public final class Gateway: Sendable {
     let intake: WebhookIntake
     let engine: ActionEngine
     let notifier: Notifier
+    /// False when the start found the whole log in a snapshot, as a clean stop leaves it:
+    /// then no append can have been cut short (see `repairNotifications`).
+    private let lastAppendMayBeCut: Bool
     /// The operator endpoints' token digest, log tail, rates and event index.
     let operatorServices: OperatorServices
     /// Writes checkpoints of the state (nil when snapshots are off).
@@ -62,6 +65,7 @@ public final class Gateway: Sendable {
         logger.info("log opened", [("folder", dataDirectory.logPath), ("recovery", log.recovery.summary)])
         let recovered = try StateRecovery.recover(log, snapshots: snapshots, prefetched: prefetched, logger: logger)
         let folded = recovered.state
+        lastAppendMayBeCut = !(recovered.fromSnapshot && recovered.recordsFolded == 0)
         logger.info("state rebuilt", [("from", recovered.summary), ("unique_events", "\(folded.uniqueEvents)"),
                                       ("seconds", String(format: "%.3f", Date().timeIntervalSince(started)))])
         let connectorSettings = try connectors ?? ConnectorSettingsResolver.resolve(configuration.apis, secrets: secrets)
@@ -124,10 +128,19 @@ public final class Gateway: Sendable {
     /// Plans the deliveries a crash cut off the log's last append (see `NotificationRepair`).
     /// `start` does it; an offline verb does it before it writes, since its records would
     /// make that append no longer the last.
-    public func repairNotifications() throws {
-        // That append can start as far back as its largest record.
-        let window = UInt64(try Self.logOptions(configuration).maxRecordSize) + NotificationRepair.planBytes
-        _ = try NotificationRepair.run(store: store, notifier: notifier, window: window, logger: logger)
+    /// Only after a start that may follow a crash: a clean stop's snapshot covers the whole log.
+    /// A failure is logged, not thrown: the gateway still starts (and answers 503 if the log
+    /// refuses appends), and the offline verbs still run.
+    public func repairNotifications() {
+        guard lastAppendMayBeCut else { return }
+        do {
+            // That append is the report and at most one plan per subscriber, each a record
+            // no larger than the log takes.
+            let window = UInt64(try Self.logOptions(configuration).maxRecordSize) * UInt64(configuration.subscribers.count + 1)
+            _ = try NotificationRepair.run(store: store, notifier: notifier, window: window, logger: logger)
+        } catch {
+            logger.error("could not check the log's last append for notification plans a crash cut off", [("error", "\(error)")])
+        }
     }
 
     /// Binds the listener and starts serving. Returns the bound address.
@@ -147,7 +160,7 @@ public final class Gateway: Sendable {
             OperatorRouter(gateway: self).route(request, responder)
         }
         // Before the notifier resumes its deliveries from the fold.
-        try repairNotifications()
+        repairNotifications()
         operatorServices.start()
         snapshotScheduler?.start()
         retention?.start()

@@ -135,7 +135,9 @@ public final class Notifier: Sendable {
     /// the `planned` events for the caller to write; nil when nobody takes it. A notification
     /// already planned for a subscriber is not planned again; a disabled subscriber gets
     /// nothing until it is enabled.
-    public func prepare(_ notification: Notification, to explicit: [String] = []) -> PreparedNotification? {
+    /// `excluding`: subscribers to leave out (a start's repair passes those the log says are
+    /// disabled, before the lanes know it).
+    public func prepare(_ notification: Notification, to explicit: [String] = [], excluding: Set<String> = []) -> PreparedNotification? {
         guard lifecycle.withLock({ $0 != .stopped }) else {
             logger("notify: notifier stopped; notification \(notification.id) (\(notification.type)) not planned")
             return nil
@@ -152,6 +154,7 @@ public final class Notifier: Sendable {
             }
             targets.append(lane)
         }
+        if !excluding.isEmpty { targets.removeAll { excluding.contains($0.id) } }
         guard !targets.isEmpty else { return nil }
         if n.encodedData == nil { n.encodedData = n.data.serialized() }
         let at = WallClock.milliseconds()

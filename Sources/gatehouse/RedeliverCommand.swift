@@ -52,7 +52,7 @@ enum RedeliverCommand: Command {
         configuration.apis.simulate = false
         let gateway = try Gateway(configuration: configuration, logger: Logger(minimum: .warning), connectors: .init(), offline: true)
         defer { gateway.shutdown(writingSnapshot: !dryRun) }
-        if !dryRun { try gateway.repairNotifications() }
+        if !dryRun { gateway.repairNotifications() }
         if let id = arguments["enable"] {
             // The notifier ignores an id it does not know (a log line only): say so and fail.
             guard gateway.hasSubscriber(id) else { print("subscriber \(id) is not in the configuration: nothing recorded"); return 1 }

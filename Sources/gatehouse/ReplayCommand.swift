@@ -61,7 +61,7 @@ enum ReplayCommand: Command {
             let rules = try redrive ? [:] : Gateway.loadRules(directory: arguments["routes"] ?? configuration.routes)
             let gateway = try Gateway(configuration: configuration, logger: Logger(minimum: .warning), connectors: .init(), offline: true)
             defer { gateway.shutdown(writingSnapshot: !dryRun) }
-            if !dryRun { try gateway.repairNotifications() }
+            if !dryRun { gateway.repairNotifications() }
             let work = redrive ? try gateway.redrive(filter, dryRun: dryRun) : try gateway.remap(rules: rules, filter: filter, dryRun: dryRun)
             for item in work { print(item) }
             print(dryRun ? "\(work.count) job(s) would be \(verb) (dry run: nothing written)"

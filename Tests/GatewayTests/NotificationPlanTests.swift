@@ -1,8 +1,10 @@
 import EventLog
 import Foundation
 @testable import Gateway
+import HTTP1
 import Notify
 import Routing
+import Sockets
 import TestSupport
 import XCTest
 
@@ -92,6 +94,37 @@ final class NotificationPlanTests: XCTestCase {
         try h.start { subscribe(&$0, url: "http://127.0.0.1:\(sink.port)/hook", types: ["event.received"]) }
         usleep(500_000)
         XCTAssertEqual(notices().count, 1, "planned again though nothing was lost")
+    }
+
+    /// A subscriber the log says is disabled (it answered 410) is left out of the repair, as
+    /// it was left out of the append: the lanes learn it only when the notifier starts.
+    func testTheRepairLeavesOutASubscriberTheLogSaysIsDisabled() throws {
+        let gone = HTTPServer(configuration: .init(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: 1)) { _, responder in
+            responder.respond(.text(HTTPStatus(410)))
+        }
+        let gonePort = try gone.start().port
+        defer { gone.shutdown(grace: 1) }
+        let h = try ActionHarness()
+        h.extraEnvironment = Self.subscriberEnvironment
+        try h.start { subscribe(&$0, url: "http://127.0.0.1:\(gonePort)/hook", types: ["event.received"]) }
+        XCTAssertEqual(h.sendYunoJuno("client.contact.updated", #"{"email":"first@example.com"}"#, id: "msg_first", mode: "test"), 200)
+        XCTAssertTrue(h.eventually { h.gateway?.store.read { $0.deliveries.subscribers["ops"]?.disabled } == true }, "410 disables")
+        XCTAssertEqual(h.sendYunoJuno("client.contact.updated", #"{"email":"later@example.com"}"#, id: "msg_later", mode: "test"), 200)
+        h.stop()
+        // As if the process had died right after the later event's append: its record is the last.
+        let all = try records(h)
+        let later = try XCTUnwrap(all.lastIndex { if case .received(let e) = $0.event { return e.eventID == "msg_later" } else { return false } })
+        if later + 1 < all.count { try FileLog.truncate(directory: h.data + "/log", at: all[later + 1].offset) }
+        try? FileManager.default.removeItem(atPath: h.data + "/snapshots")
+
+        let sink = try Sink()
+        defer { sink.server.shutdown(grace: 1) }
+        try h.start { subscribe(&$0, url: "http://127.0.0.1:\(sink.port)/hook", types: ["event.received"]) }
+        let planned = h.gateway?.store.read { s in
+            s.deliveries.deliveries.values.filter { $0.notification.data[path: "event_id"] == .string("msg_later") }.count
+        }
+        XCTAssertEqual(planned, 0, "the repair planned for a disabled subscriber")
+        XCTAssertEqual(h.gateway?.store.read { $0.deliveries.subscribers["ops"]?.disabled }, true)
     }
 
     /// The same for an action's outcome, whose job the fold has already settled (succeeded):

@@ -11,16 +11,15 @@ import Notify
 /// final append and plans, in a write of its own, what is missing of it: for the subscribers
 /// configured now, under the notification the surviving plans carry (or a new one if none did).
 enum NotificationRepair {
-    /// Room after the reported record for its plans: one short record per subscriber.
-    static let planBytes: UInt64 = 1 << 20
-
     /// Plans the deliveries the log's final append lost, and waits until they are durable.
     /// `window`: how far before the end the final append can start (its largest record and its
     /// plans). Returns how many deliveries it planned.
     static func run(store: EventStore, notifier: Notifier, window: UInt64, logger: Logger) throws -> Int {
         guard let last = try finalReport(store: store, window: window),
-              let (notification, explicit) = try notification(for: last, store: store),
-              let prepared = notifier.prepare(notification, to: explicit) else { return 0 }
+              let (notification, explicit) = try notification(for: last, store: store) else { return 0 }
+        // The lanes learn who is disabled only when the notifier starts; the fold knows now.
+        let disabled = store.read { s in Set(s.deliveries.subscribers.filter { $0.value.disabled }.keys) }
+        guard let prepared = notifier.prepare(notification, to: explicit, excluding: disabled) else { return 0 }
         // Recorded only: the notifier resumes every open delivery from the fold when it starts.
         defer { notifier.release(prepared) }
         try store.appendAndWait(prepared.events.map(LogEvent.delivery))
@@ -56,7 +55,10 @@ enum NotificationRepair {
                 found = offset
                 surviving = nil
             case .delivery? where found != nil:
-                guard case .delivery(.planned(_, _, let notification, _)) = try LogEvent.decode(Array(payload)) else {
+                // Only a plan of the report's own notification is part of its append (logs from
+                // before plans were written with their record can hold another one's here).
+                guard case .delivery(.planned(_, _, let notification, _)) = try LogEvent.decode(Array(payload)),
+                      let reported = found, try plans(notification, reportAt: reported, store: store) else {
                     found = nil
                     return true
                 }
@@ -70,6 +72,21 @@ enum NotificationRepair {
         var event: LogEvent?
         try store.log.readRecords(at: [found]) { _, payload in event = try LogEvent.decode(Array(payload)) }
         return event.map { Report(offset: found, event: $0, surviving: surviving) }
+    }
+
+    /// Whether `notification` is the one the record at `offset` reports: the event's, or the job's.
+    private static func plans(_ notification: Notification, reportAt offset: UInt64, store: EventStore) throws -> Bool {
+        var report: LogEvent?
+        try store.log.readRecords(at: [offset]) { _, payload in report = try LogEvent.decode(Array(payload), withBody: false) }
+        switch report {
+        case .received(let e)?:
+            return notification.type == "event.received" && notification.data[path: "event_id"] == .string(e.eventID)
+                && notification.data[path: "source"] == .string(e.source)
+        case .attemptFinished(let f)?:
+            return notification.type.hasPrefix("action.") && notification.data[path: "job"] == .string(f.jobID)
+        default:
+            return false
+        }
     }
 
     /// What the reported record's notification is, and the subscribers its route names.
