@@ -242,6 +242,9 @@ final class WebhookIntakeTests: XCTestCase {
         let client = try RawClient(port: port)
         let response = client.request("POST", "/webhooks/form", headers: [("X-Sig", "sha256=" + Hex.encode(mac)), ("X-Ts", "\(ts)")], body: body)
         XCTAssertEqual(response?.status, 400)
+        XCTAssertEqual(response?.body, "event id or type too long\n", "not taken for an unreadable body")
+        let status = try JSONValue.parse(Array((client.request("GET", "/status")?.body ?? "").utf8))
+        XCTAssertEqual(status[path: "sources.form.rejected.identifier_too_long"], .int(1), "counted on its own")
     }
 
     func testBodyOverTheConfiguredLimitIs413() throws {

@@ -54,6 +54,11 @@ public final class WebhookIntake: Sendable {
         let identity: (id: String, type: String?)
         do {
             identity = try Self.identify(request, verified, source)
+        } catch let error as OverlongIdentifier {
+            counters.reject(source.name, "identifier_too_long")
+            logger.warning("webhook refused", [("source", source.name), ("reason", error.description)])
+            responder.respond(.text(.badRequest, "event id or type too long"))
+            return
         } catch {
             counters.reject(source.name, "unreadable_body")
             logger.warning("webhook body unreadable", [("source", source.name), ("reason", "\(error)")])
@@ -142,8 +147,8 @@ public final class WebhookIntake: Sendable {
         let type = source.typeHeader.flatMap { request.headers[$0] } ?? (source.typePath != nil ? fields[fields.count - 1] : nil)
         // Both go into the record beside the body (and the id into every index): unbounded, a
         // long one could push the record past the log's limit, a 503 the sender retries forever.
-        if let id, id.utf8.count > maxIdentifierBytes { throw ConfigurationError("event id longer than \(maxIdentifierBytes) bytes") }
-        if let type, type.utf8.count > maxIdentifierBytes { throw ConfigurationError("event type longer than \(maxIdentifierBytes) bytes") }
+        if let id, id.utf8.count > maxIdentifierBytes { throw OverlongIdentifier(field: "event id", bytes: id.utf8.count) }
+        if let type, type.utf8.count > maxIdentifierBytes { throw OverlongIdentifier(field: "event type", bytes: type.utf8.count) }
         // Without an id, the digest of what is signed: for a scheme with an unsigned id header,
         // the same second key its deliveries with the header carry, so dropping the header
         // from a replay does not make it new.
@@ -151,6 +156,14 @@ public final class WebhookIntake: Sendable {
     }
 
     static let maxIdentifierBytes = 1024
+
+    /// An id or type past `maxIdentifierBytes`, from a header or the body: refused on its own
+    /// count, so it is not taken for a body the source's rules cannot read.
+    struct OverlongIdentifier: Error, CustomStringConvertible {
+        let field: String
+        let bytes: Int
+        var description: String { "\(field) is \(bytes) bytes, longer than \(WebhookIntake.maxIdentifierBytes)" }
+    }
 
     static func label(_ failure: VerificationFailure) -> String {
         switch failure {
