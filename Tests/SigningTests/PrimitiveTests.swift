@@ -10,6 +10,17 @@ final class PrimitiveTests: XCTestCase {
         XCTAssertEqual(SHA256Digest.hash(Array("abc".utf8)).count, 32)
     }
 
+    /// Parts are digested in turn, as if joined: the FIPS 180-2 two-block vector split three
+    /// ways, and with empty parts among them.
+    func testSHA256OfPartsIsTheDigestOfTheirJoin() {
+        let message = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        let expected = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        XCTAssertEqual(Hex.encode(SHA256Digest.hash(parts: [Array(message[..<5]), Array(message[5..<40]), Array(message[40...])])), expected)
+        XCTAssertEqual(Hex.encode(SHA256Digest.hash(parts: [[], message, []])), expected)
+        XCTAssertEqual(Hex.encode(SHA256Digest.hash(parts: [message])), expected)
+        XCTAssertEqual(SHA256Digest.hash(parts: [[], []]), SHA256Digest.hash([]))
+    }
+
     func testConstantTimeEquals() {
         XCTAssertTrue(ConstantTime.equals([1, 2, 3], [1, 2, 3]))
         XCTAssertTrue(ConstantTime.equals([], []))
