@@ -252,6 +252,9 @@ final class StateIndexTests: XCTestCase {
         var reader = FoldItemReader(digestKey: live.digestKey)
         var batch = FoldBatch()
         try bytes.withUnsafeBytes { try reader.read($0, at: 0, into: &batch) }
+        XCTAssertEqual(batch.items.first?.kind, .received, "read in place, not decoded whole")
+        XCTAssertEqual(batch.items.first?.hasSecond, true)
+        XCTAssertTrue(batch.events.isEmpty)
         folder.apply(batch)
         let folded = folder.finish()
         for state in [live, folded] {

@@ -10,6 +10,9 @@ struct FoldBatch: Sendable {
         var kind: Kind
         var offset: UInt64
         var digest = KeyDigest(high: 0, low: 0)
+        /// `received`, `receivedRouted` with `hasSecond`: the second dedupe key (see `ReceivedEvent.contentDigest`).
+        var second = KeyDigest(high: 0, low: 0)
+        var hasSecond = false
         /// `routedWithoutJobs`: the event it routes.
         var eventOffset: UInt64 = 0
         /// `received`, `receivedRouted`: index of its source among all names read so far; `event`: index

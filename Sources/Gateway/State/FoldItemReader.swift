@@ -1,7 +1,9 @@
+import Signing
 import Wire
 
-/// Reads payloads into a `FoldBatch`. `received` records (most of a log) and routed records
-/// that planned nothing are read in place with no allocation; the rest are decoded whole.
+/// Reads payloads into a `FoldBatch`. `received` records (most of a log, with one dedupe key
+/// or two) and routed records that planned nothing are read in place with no allocation; the
+/// rest are decoded whole.
 struct FoldItemReader {
     let digestKey: DigestKey
     /// Source names with their indexes (few: one per route file).
@@ -24,12 +26,17 @@ struct FoldItemReader {
             guard let source = cursor.blob(), let eventID = cursor.blob(),
                   let flags = ReceivedFlags.timeAndFlags(after: &cursor, version: 2)?.flags else { throw .truncated }
             guard flags & ~ReceivedFlags.known == 0 else { throw .unknownFlags(kind: LogEvent.Kind.received.rawValue, flags: flags) }
-            // Two dedupe keys (see `ReceivedEvent.contentDigest`): decoded whole, as rarer records are.
-            if flags & ReceivedFlags.contentKeyed != 0 { return try decoded(payload, at: offset, into: &batch) }
             let routed = flags & ReceivedFlags.routedAtIntake != 0
-            batch.items.append(.init(kind: routed ? .receivedRouted : .received, offset: offset,
-                                     digest: KeyDigest.of(source: source, eventID: eventID, key: digestKey),
-                                     index: sourceIndex(source, &batch)))
+            var item = FoldBatch.Item(kind: routed ? .receivedRouted : .received, offset: offset,
+                                      digest: KeyDigest.of(source: source, eventID: eventID, key: digestKey),
+                                      index: sourceIndex(source, &batch))
+            // Two dedupe keys (see `ReceivedEvent.contentDigest`), the second after the flags.
+            if flags & ReceivedFlags.contentKeyed != 0 {
+                guard let digest = cursor.blob(), digest.count == SHA256Digest.byteCount else { throw .truncated }
+                item.second = KeyDigest.of(source: source, contentDigest: digest, key: digestKey)
+                item.hasSecond = true
+            }
+            batch.items.append(item)
         case (LogEvent.Kind.routed.rawValue, 1):
             guard let eventOffset = cursor.u64(), cursor.blob() != nil, cursor.blob() != nil, cursor.i64() != nil,
                   let plans = cursor.blob() else { throw .truncated }

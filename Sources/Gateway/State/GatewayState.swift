@@ -226,7 +226,10 @@ public struct GatewayState: Sendable {
         for entry in run {
             eventsApplied += 1
             lastOffset = entry.offset
-            if noteAccepted(entry.digest, at: entry.offset, routed: entry.routed) { accepted += 1 }
+            guard noteAccepted(entry.digest, at: entry.offset, routed: entry.routed) else { continue }
+            accepted += 1
+            // As `apply(.received)` does: the second key points at the same record.
+            if let second = entry.second, seen.insert(second, entry.offset | Self.contentKeyTag) { contentKeys += 1 }
         }
         if accepted > 0 { acceptedBySource[source, default: 0] += accepted }
     }

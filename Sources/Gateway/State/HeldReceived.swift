@@ -4,4 +4,6 @@ struct HeldReceived: Sendable {
     let offset: UInt64
     /// Routed at intake (its source had no rules): never unrouted.
     let routed: Bool
+    /// The second dedupe key, if the record has one.
+    let second: KeyDigest?
 }

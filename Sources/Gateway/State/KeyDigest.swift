@@ -17,6 +17,24 @@ struct KeyDigest: Hashable, Sendable {
         return hasher.finish()
     }
 
+    /// The digest of `DedupeKey(source:contentDigest:)` (id `sha256:<hex>`) from the raw digest,
+    /// spelled out on the stack: the fold reads second keys in place.
+    static func of(source: UnsafeRawBufferPointer, contentDigest: UnsafeRawBufferPointer, key: DigestKey) -> KeyDigest {
+        let prefix: StaticString = "sha256:"
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefix.utf8CodeUnitCount + 2 * contentDigest.count) { id in
+            var i = 0
+            for byte in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) { id[i] = byte; i += 1 }
+            for byte in contentDigest {
+                id[i] = hexDigits[Int(byte >> 4)]
+                id[i + 1] = hexDigits[Int(byte & 0x0F)]
+                i += 2
+            }
+            return of(source: source, eventID: UnsafeRawBufferPointer(id), key: key)
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// The digest of a delivery id, behind a separator no dedupe key starts with.
     static func of(deliveryID: String, key secret: DigestKey) -> KeyDigest {
         var id = deliveryID

@@ -26,7 +26,8 @@ struct StateFolder {
             case .received, .receivedRouted:
                 state.prefetch(item.digest)
                 if heldSources.last?.source == item.index { heldSources[heldSources.count - 1].count += 1 } else { heldSources.append((item.index, 1)) }
-                held.append(HeldReceived(digest: item.digest, offset: item.offset, routed: item.kind == .receivedRouted))
+                held.append(HeldReceived(digest: item.digest, offset: item.offset, routed: item.kind == .receivedRouted,
+                                         second: item.hasSecond ? item.second : nil))
                 if held.count == Self.holdLimit { applyHeld() }
             case .routedWithoutJobs:
                 applyHeld()
