@@ -20,6 +20,12 @@ struct GrowCRMContactFinder {
         }
         let wanted = email.lowercased()
         guard let match = contacts.first(where: { $0[path: "email"]?.scalarText?.lowercased() == wanted }) else { return .absent }
+        // Emails are unique across every client: a contact of another client is not the one
+        // this action was to make, and taking it would hand a later action (the account
+        // owner, say) someone else's contact.
+        if let client = body?[path: "clientid"]?.scalarText, let owner = match[path: "client.id"]?.scalarText, owner != client {
+            return .failed(.permanent("\(email) is already a contact of client \(owner), not of client \(client): not taken as this action's contact"))
+        }
         return .found(status: reply.status, record: match)
     }
 

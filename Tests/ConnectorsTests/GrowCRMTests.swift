@@ -86,6 +86,18 @@ final class GrowCRMTests: XCTestCase {
         XCTAssertEqual(users.count, 1)
     }
 
+    /// Emails are unique across clients: a contact of another client with the address is not
+    /// this create's contact (a later account-owner action would take over the other client).
+    func testEmailTakenByAnotherClientsContactIsNotTakenAsThisOne() async throws {
+        let h = try Harness()
+        defer { h.stop() }
+        let body = #"{"first_name": "Bob", "last_name": "Owner", "email": "bob@globex.example", "clientid": 1}"#
+        let outcome = await h.perform(action("growcrm", "create_contact", body: body))
+        guard let (_, error) = permanent(outcome) else { return XCTFail("\(outcome)") }
+        XCTAssertEqual(error, "growcrm create_contact: bob@globex.example is already a contact of client 2, not of client 1: not taken as this action's contact")
+        XCTAssertEqual(h.growcrm.journal().map(\.status), [422, 200], "the create was refused, the search found client 2's contact")
+    }
+
     func testEmailTakenByATeamMemberStaysPermanent() async throws {
         let h = try Harness()
         defer { h.stop() }
