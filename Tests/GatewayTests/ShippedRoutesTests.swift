@@ -19,6 +19,24 @@ final class ShippedRoutesTests: XCTestCase {
         }
     }
 
+    /// Luminous and Roosted keep nothing unique, so the YunoJuno rules that create there fire
+    /// once per contact (on `created`, not again on `registered`) and once per company (its
+    /// primary contact's onboarding, not every contact's).
+    func testYunoJunoRulesCreateOnceInAPIsWithoutUniqueness() throws {
+        let text = try String(contentsOf: routes.appendingPathComponent("yunojuno.json"), encoding: .utf8)
+        let rules = try RouteRules.parse(source: "yunojuno", text: text)
+        func fired(_ type: String, _ object: String) throws -> [String] {
+            let body = try JSONValue.parse(Array(#"{"event_type":"\#(type)","mode":"live","data":{"object":\#(object)}}"#.utf8))
+            return rules.matching(eventType: type, body: body).map(\.name).sorted()
+        }
+        let contact = #"{"email":"a@acme.example","first_name":"A","last_name":"B","company_name":"Acme","is_primary":false}"#
+        let primary = #"{"email":"p@acme.example","first_name":"P","last_name":"Q","company_name":"Acme","is_primary":true}"#
+        XCTAssertTrue(try fired("client.client_contact.created", contact).contains("contact-to-luminous"))
+        XCTAssertEqual(try fired("client.client_contact.registered", contact), [], "a second Luminous contact")
+        XCTAssertEqual(try fired("client.client_contact.onboarding_completed", contact), [], "a Roosted client per contact")
+        XCTAssertEqual(try fired("client.client_contact.onboarding_completed", primary), ["onboarded-company-to-roosted"])
+    }
+
     func testCheckVerbReportsFileAndLineAndExitsNonZero() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
