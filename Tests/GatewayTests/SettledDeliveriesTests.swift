@@ -142,6 +142,26 @@ final class SettledDeliveriesTests: XCTestCase {
         XCTAssertEqual(f.state.deliveries.subscribers, standing, "totals are kept")
     }
 
+    /// A mark's standing is a copy taken before the mark was appended. A state that folded the
+    /// records before the mark keeps its own, newer standing: a subscriber disabled in between
+    /// stays disabled. Only a fold of the log left after removal starts from the copy.
+    func testAMarksStaleStandingDoesNotUndoNewerRecords() {
+        var f = folded()
+        let copy = f.state.deliveries.subscribers
+        XCTAssertEqual(copy["ops"]?.disabled, false)
+        f.apply(.delivery(.subscriberDisabled(subscriberID: "ops", reason: "answered 410 Gone", at: 8000)))
+        let mark = RetentionMark(before: f.planned[5], dedupeFloor: 0, at: 60, subscribers: copy)
+        f.apply(.retained(mark))
+        XCTAssertEqual(f.state.deliveries.subscribers["ops"]?.disabled, true, "the mark's older copy undid the disable")
+        XCTAssertEqual(f.state.deliveries.subscribers["ops"]?.disabledReason, "answered 410 Gone")
+
+        // The log after the segments before the mark were removed: the mark is all it has.
+        var after = Fold()
+        after.offset = mark.before
+        after.apply(.retained(mark))
+        XCTAssertEqual(after.state.deliveries.subscribers, copy, "totals carried over in the mark")
+    }
+
     /// The log left after retention removed the segment with a delivery's plan: its attempts
     /// and a redelivery remain, for an id this fold never knew. None of them may be listed for
     /// a start to re-read (the live fold never listed them; a snapshot would then need

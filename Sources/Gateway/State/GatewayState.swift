@@ -39,6 +39,11 @@ public struct GatewayState: Sendable {
     public private(set) var openJobs: Set<String> = []
     public private(set) var eventsApplied = 0
     public private(set) var lastOffset: UInt64?
+    /// The offset of the first record this state applied, and whether it began from a snapshot:
+    /// together, whether it built subscribers' standing from records before a retention mark
+    /// (see `apply(.retained)`).
+    private var firstOffset: UInt64?
+    private var restoredFromSnapshot = false
     /// Outbound notifications and subscriber health, folded by the Notify module's rules.
     public private(set) var deliveries = DeliveryState()
     /// Which received event each delivery is about, so its steps join the event's history.
@@ -103,6 +108,7 @@ public struct GatewayState: Sendable {
         retiredJobs = snapshot.retiredJobs
         eventsApplied = snapshot.eventsApplied
         lastOffset = snapshot.lastOffset
+        restoredFromSnapshot = true
     }
 
     /// The event index, the jobs, the settled deliveries with subscribers' standing, and the
@@ -210,6 +216,7 @@ public struct GatewayState: Sendable {
     public mutating func apply(_ event: LogEvent, at offset: UInt64) {
         eventsApplied += 1
         lastOffset = offset
+        if firstOffset == nil { firstOffset = offset }
         apply(event, at: offset, deliveriesOnly: false)
     }
 
@@ -226,6 +233,7 @@ public struct GatewayState: Sendable {
         for entry in run {
             eventsApplied += 1
             lastOffset = entry.offset
+            if firstOffset == nil { firstOffset = entry.offset }
             guard noteAccepted(entry.digest, at: entry.offset, routed: entry.routed) else { continue }
             accepted += 1
             // As `apply(.received)` does: the second key points at the same record.
@@ -238,6 +246,7 @@ public struct GatewayState: Sendable {
     mutating func applyRoutedWithoutJobs(eventOffset: UInt64, at offset: UInt64) {
         eventsApplied += 1
         lastOffset = offset
+        if firstOffset == nil { firstOffset = offset }
         if unroutedSet.remove(eventOffset) { link(offset, to: eventOffset) }
     }
 
@@ -419,7 +428,13 @@ public struct GatewayState: Sendable {
             reopenedDeliveries.removeValue(forKey: id)
         }
         settledDeliveries.removeAll(keeping: { DeliveryOutline($0).planned >= mark.before })
-        deliveries.restore(mark.subscribers)
+        // The mark's standing is a copy taken before the mark was appended: records folded in
+        // between (a delivery finished, a subscriber disabled or enabled) are newer. A state
+        // that saw the records before the mark (live, or from a snapshot) keeps its own; only
+        // a fold of the log left after removal, which never saw them, starts from the copy.
+        if !restoredFromSnapshot && (firstOffset ?? mark.before) >= mark.before {
+            deliveries.restore(mark.subscribers)
+        }
     }
 
     /// What a retention mark forgets of the event index: histories of events received before
