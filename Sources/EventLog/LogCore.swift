@@ -148,7 +148,9 @@ final class LogCore: Sendable {
         let sealed = state.withLock { Array($0.segments.dropLast()) }
         return sealed.map { segment in
             var info = stat()
-            let modified = stat(SegmentFile.path(directory, segment.fileName), &info) == 0 ? Int64(info.st_mtim.tv_sec) : 0
+            // A segment whose time cannot be read counts as new: as old, it would let retention
+            // forget it (and, for the dedupe window, every id before it) too early.
+            let modified = stat(SegmentFile.path(directory, segment.fileName), &info) == 0 ? Int64(info.st_mtim.tv_sec) : Int64.max
             return SealedSegment(name: segment.fileName, base: segment.base, end: segment.end, modifiedAt: modified)
         }
     }

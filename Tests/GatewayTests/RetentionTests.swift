@@ -134,6 +134,25 @@ final class RetentionTests: XCTestCase {
         XCTAssertEqual(h.gateway?.state.dedupeFloor, floor)
     }
 
+    /// The dedupe window runs from the oldest segment and stops at the first one still inside
+    /// it: a later segment whose time looks old (written while the clock was wrong) does not
+    /// take the ids of a younger one before it.
+    func testTheDedupeWindowStopsAtTheFirstSegmentStillInsideIt() throws {
+        let h = try ActionHarness()
+        try h.start { configure(&$0, dedupeWindow: 1); $0.retention.maxAgeSeconds = 0 }
+        for n in 0..<30 { XCTAssertEqual(send(h, id: "clock-\(n)", n)?.status, 200) }
+        XCTAssertTrue(settled(h))
+        let segments = try segmentFiles(h)
+        XCTAssertGreaterThan(segments.count, 2, "the test needs sealed segments")
+        let now = Clock.unixSeconds()
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: TimeInterval(now + 3600))],
+                                              ofItemAtPath: h.data + "/log/" + segments[0])
+        let swept = try XCTUnwrap(h.gateway?.retention?.sweep(now: now + 60))
+        XCTAssertNil(swept.mark, "the oldest segment is still inside the window: nothing may be forgotten")
+        XCTAssertEqual(send(h, id: "clock-0", 0)?.body.contains("duplicate"), true)
+        XCTAssertEqual(send(h, id: "clock-29", 29)?.body.contains("duplicate"), true)
+    }
+
     /// Deliveries: finished ones planned in removed segments are forgotten, while the
     /// subscriber's standing and totals stay what they were, live, after a restart, and
     /// when rebuilt offline.

@@ -86,7 +86,11 @@ final class RetentionSweeper: Sendable {
         }
         var forgetIDsBefore = dedupeFloor
         if settings.dedupeWindowSeconds > 0 {
-            for segment in sealed where segment.modifiedAt <= now - settings.dedupeWindowSeconds {
+            // From the front, and no further than the first segment still inside the window: one
+            // segment whose time looks old (a clock set right later) must not take the ids of
+            // younger ones before it.
+            for segment in sealed {
+                guard segment.modifiedAt <= now - settings.dedupeWindowSeconds else { break }
                 forgetIDsBefore = max(forgetIDsBefore, segment.end)
             }
         }
