@@ -42,7 +42,10 @@ final class APIConnection: Sendable {
         }
         switch endpoint.auth {
         case .apiKeyHeader(let name, let key):
-            request.setValue(key, forHTTPHeaderField: name)
+            // The guide that puts Roosted's key in `Authorization` gives it as a bearer token:
+            // a bare key there is sent as one (a key given with its scheme goes as it is).
+            let bare = name.lowercased() == "authorization" && !key.contains(" ")
+            request.setValue(bare ? "Bearer \(key)" : key, forHTTPHeaderField: name)
             return await exchange(request)
         case .bearer(let token):
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")

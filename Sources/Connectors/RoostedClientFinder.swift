@@ -1,7 +1,8 @@
 import Routing
 
 /// Finds a Roosted client by exact name. Names are not unique, so this is only a best
-/// effort: the newest exact match is taken as the one an earlier attempt made.
+/// effort: the last exact match on the first page holding one is taken as the one an earlier
+/// attempt made (the order Roosted lists clients in is not documented).
 struct RoostedClientFinder {
     static let pageSize = 100
     /// Bounds the search; an account with more clients than this cannot be checked.

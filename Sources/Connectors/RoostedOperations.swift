@@ -8,7 +8,9 @@ enum RoostedOperations {
             body: BodyRules(fields: [
                 .text("client_name", max: 255, required: true),
                 .text("client_contact_name", max: 255),
-                .email("client_contact_email", max: 255),
+                // The API asks only for a string of at most 255: an address it would store is
+                // not refused here for its form.
+                .text("client_contact_email", max: 255),
                 .text("client_invoice_customer_id", max: 255),
                 .text("client_address", max: 65535),
                 .text("client_city", max: 255),

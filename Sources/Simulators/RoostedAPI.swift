@@ -52,7 +52,11 @@ final class RoostedAPI: APIBehaviour {
         guard var presented = request.headers[headerName], !presented.isEmpty else {
             return errorResponse(status: 401, message: "Missing API key: send it in the \(headerName) header.", headers: [])
         }
-        if headerName.lowercased() == "authorization", presented.lowercased().hasPrefix("bearer ") {
+        // In `Authorization` the key is a bearer token, as the guide that uses that header shows.
+        if headerName.lowercased() == "authorization" {
+            guard presented.lowercased().hasPrefix("bearer ") else {
+                return errorResponse(status: 401, message: "Invalid API key: send it as Authorization: Bearer <key>.", headers: [])
+            }
             presented = String(presented.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
         }
         guard presented == credentials.roostedAPIKey else {

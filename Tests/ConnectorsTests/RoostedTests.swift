@@ -5,6 +5,16 @@ import Simulators
 import XCTest
 
 final class RoostedTests: XCTestCase {
+    /// With the key configured for `Authorization`, a bare key goes as a bearer token (the
+    /// simulator, as that guide shows, refuses a bare one there).
+    func testAKeyInTheAuthorizationHeaderGoesAsABearerToken() async throws {
+        let h = try Harness(credentials: SimulatorCredentials(roostedAPIKey: "k-auth", roostedHeaderName: "Authorization"))
+        defer { h.stop() }
+        let outcome = await h.perform(action("roosted", "create_client", body: #"{"client_name": "Bearer Ltd"}"#))
+        XCTAssertEqual(success(outcome)?.status, 201, "\(outcome)")
+        XCTAssertEqual(h.roosted.journal().first?.header("authorization"), "Bearer k-auth")
+    }
+
     func testCreateClientSendsTheKeyHeaderAndReturnsTheId() async throws {
         let h = try Harness()
         defer { h.stop() }

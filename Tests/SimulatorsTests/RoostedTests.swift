@@ -22,6 +22,8 @@ final class RoostedTests: XCTestCase {
         defer { h.stop() }
         XCTAssertEqual(h.call("GET", "/clients", headers: [("Authorization", "Bearer k1")], authenticated: false).status, 200)
         XCTAssertEqual(h.call("GET", "/clients", headers: [("X-API-KEY", "k1")], authenticated: false).status, 401)
+        XCTAssertEqual(h.call("GET", "/clients", headers: [("Authorization", "k1")], authenticated: false).status, 401,
+                       "in Authorization the key is a bearer token")
     }
 
     func testCreateAnswersTheClientObject() throws {
