@@ -153,6 +153,36 @@ final class RetentionTests: XCTestCase {
         XCTAssertEqual(send(h, id: "clock-29", 29)?.body.contains("duplicate"), true)
     }
 
+    /// The operator's verbs that check the fold and then append (re-drive, remap, redelivery)
+    /// wait for a sweep under way, so a mark can never fall between their check and their
+    /// record: the mark would forget what they reopen and the fold would drop their record.
+    func testOperatorVerbsWaitForASweepUnderWay() throws {
+        let h = try ActionHarness()
+        try h.start { configure(&$0) }
+        let gateway = try XCTUnwrap(h.gateway)
+        let retention = try XCTUnwrap(gateway.retention)
+        let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            retention.holdingSweeps { entered.signal(); release.wait() }
+        }
+        entered.wait()
+        let finished = LockedList<String>()
+        let verbs = DispatchGroup()
+        DispatchQueue.global().async(group: verbs) {
+            _ = try? gateway.redrive(WorkFilter(), dryRun: false)
+            finished.append("redrive")
+        }
+        DispatchQueue.global().async(group: verbs) {
+            _ = gateway.redeliver(deliveryID: "ntf_none.ops")
+            finished.append("redeliver")
+        }
+        usleep(200_000)
+        XCTAssertEqual(finished.items, [], "a verb ran while a sweep held the fold")
+        release.signal()
+        XCTAssertEqual(verbs.wait(timeout: .now() + 10), .success)
+        XCTAssertEqual(Set(finished.items), ["redrive", "redeliver"])
+    }
+
     /// Deliveries: finished ones planned in removed segments are forgotten, while the
     /// subscriber's standing and totals stay what they were, live, after a restart, and
     /// when rebuilt offline.

@@ -8,6 +8,10 @@ import Routing
 /// log (`requeued`, `remapped`) and hands the jobs to the action engine.
 extension Gateway {
     public func redrive(_ filter: WorkFilter, dryRun: Bool) throws -> [PlannedWork] {
+        try holdingSweeps { try redriveHeld(filter, dryRun: dryRun) }
+    }
+
+    private func redriveHeld(_ filter: WorkFilter, dryRun: Bool) throws -> [PlannedWork] {
         // Only finished failures can be sent back: a requeue of a pending or succeeded job is
         // a no-op in the fold, and handing an open job to the engine again would queue it twice.
         let redrivable = filter.statuses.intersection(WorkFilter.redrivable)
@@ -36,6 +40,10 @@ extension Gateway {
     /// skipped whatever its outcome, so nothing that succeeded is repeated (failed work is
     /// for `redrive`).
     public func remap(rules: [String: RouteRules], filter: WorkFilter, dryRun: Bool) throws -> [PlannedWork] {
+        try holdingSweeps { try remapHeld(rules: rules, filter: filter, dryRun: dryRun) }
+    }
+
+    private func remapHeld(rules: [String: RouteRules], filter: WorkFilter, dryRun: Bool) throws -> [PlannedWork] {
         let router = EventRouter(rules: rules)
         // One consistent view, taken once: the rules each event already has, the events the
         // engine has yet to route, the last record folded and the retention floor. On a running
@@ -82,6 +90,17 @@ extension Gateway {
         try store.appendAndWait(events.map(LogEvent.remapped))
         engine.resume(work.map(\.jobID))
         return work
+    }
+
+    /// `body` with no retention sweep under way (see `RetentionSweeper.holdingSweeps`).
+    func holdingSweeps<R: Sendable>(_ body: () throws -> R) throws -> R {
+        guard let retention else { return try body() }
+        return try retention.holdingSweeps(body)
+    }
+
+    func holdingSweeps<R: Sendable>(_ body: () -> R) -> R {
+        guard let retention else { return body() }
+        return retention.holdingSweeps(body)
     }
 
     /// Loads route files' rules only (no secrets needed), for `remap --routes DIR`.

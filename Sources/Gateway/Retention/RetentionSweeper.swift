@@ -64,6 +64,19 @@ final class RetentionSweeper: Sendable {
 
     func stop() { task.withLock { $0 }?.stop() }
 
+    /// Runs `body` while no sweep is under way. An operator's verb that checks the fold and
+    /// then appends (a re-drive, a remap, a redelivery) so gets its record into the log before
+    /// any mark a sweep appends: folded first, it reopens the work, and the sweep sees it and
+    /// keeps its segments. Without it a mark could forget the delivery or job in between, and
+    /// the fold would then drop the record of a verb already answered as done.
+    func holdingSweeps<R: Sendable>(_ body: () throws -> R) throws -> R {
+        try sweeping.withLock { _ throws(any Error) -> R in try body() }
+    }
+
+    func holdingSweeps<R: Sendable>(_ body: () -> R) -> R {
+        sweeping.withLock { _ in body() }
+    }
+
     /// One sweep, now. `now` is unix seconds (tests pass a later one instead of waiting).
     @discardableResult
     func sweep(now: Int64 = Clock.unixSeconds()) throws -> Outcome {
