@@ -118,6 +118,12 @@ final class ActionEngine: Sendable {
         // record per webhook to say so again cost a log append, a fold and a lock round.
         guard !event.routedAtIntake else { return }
         guard scheduler.withLock({ $0.routing.insert(offset).inserted }) else { return }
+        // The sweep may have read the event as unrouted just before its routing was folded
+        // (the fold changes before `routing` lets go): routed once is enough.
+        guard store.read({ $0.isUnrouted(offset) }) else {
+            scheduler.withLock { _ = $0.routing.remove(offset) }
+            return
+        }
         let plans = router.plan(event, offset: offset)
         let routed = RoutedEvent(eventOffset: offset, source: event.source, eventID: event.eventID,
                                  jobs: plans, routedAt: Clock.unixMilliseconds())
@@ -176,8 +182,8 @@ final class ActionEngine: Sendable {
             let now = Clock.unixMilliseconds()
             let (due, stopping, nextDue) = scheduler.withLock { s -> ([String], Bool, Int64?) in
                 if s.stopping { return ([], true, nil) }
-                let ids = s.due.popDue(now: now).filter { !s.running.contains($0) }
-                for id in ids { s.running.insert(id) }
+                // An id runs once at a time, however it came to be due.
+                let ids = s.due.popDue(now: now).filter { s.running.insert($0).inserted }
                 return (ids, false, s.due.nextDue)
             }
             if stopping { break }
@@ -281,10 +287,16 @@ final class ActionEngine: Sendable {
         store.append([.attemptFinished(finished)] + (prepared?.events.map(LogEvent.delivery) ?? [])) { [self] result in
             if let prepared, let notifier { result.isSuccess ? notifier.admit(prepared) : notifier.release(prepared) }
             guard result.isSuccess else {
-                // Unrecorded outcome: the job stays in flight in the fold, so the next try
-                // treats the outcome as unknown and checks before creating again.
-                logger.warning("attempt outcome not recorded; retrying", [("job", job.plan.id)])
-                reschedule(job.plan.id, at: Clock.unixMilliseconds() + 1000)
+                // The outcome stands; only its record failed (a full log queue, say). Recording
+                // is tried again, not the request: sent again at once, it would ignore a
+                // Retry-After, skip the wait before a look-up, or resend a permanent failure.
+                // The job stays running meanwhile; after a stop or a crash the fold still has
+                // it in flight, so the next start treats the outcome as unknown.
+                logger.warning("attempt outcome not recorded; recording it again", [("job", job.plan.id)])
+                guard !scheduler.withLock({ $0.stopping }) else { return finish(job.plan.id, nil) }
+                DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(1)) { [self] in
+                    record(job, attempt: attempt, started: started, status: status, latency: latency, outcome: outcome)
+                }
                 return
             }
             switch outcome {
@@ -316,18 +328,17 @@ final class ActionEngine: Sendable {
     /// job has left `jobs` for the settled table, so the caller passes the copy it ran) goes to
     /// the next job waiting for it.
     private func finish(_ id: String, _ job: JobState?) {
-        let (released, resumed): ([JobState], Bool) = scheduler.withLock { s in
+        // One lock round: the key goes to its next waiter before anything else (an operator's
+        // resume) can take it, so a key's jobs keep their event order.
+        let admitted: Bool = scheduler.withLock { s in
             s.running.remove(id)
-            let resumed = s.resumeWhenDone.remove(id) != nil
-            guard let job else { return ([], resumed) }
-            return (release(job, in: &s).compactMap { nid in store.read { $0.jobs[nid] } }, resumed)
+            var next: [JobState] = []
+            if let job { next = release(job, in: &s).compactMap { nid in store.read { $0.jobs[nid] } } }
+            if s.resumeWhenDone.remove(id) != nil, let again = store.read({ $0.jobs[id] }), !again.isFinished { next.append(again) }
+            for n in next { Self.admit(n, into: &s) }
+            return !next.isEmpty
         }
-        var next = released
-        if resumed, let again = store.read({ $0.jobs[id] }), !again.isFinished { next.append(again) }
-        if !next.isEmpty {
-            scheduler.withLock { s in for n in next { Self.admit(n, into: &s) } }
-            wake.signal()
-        }
+        if admitted { wake.signal() }
     }
 }
 

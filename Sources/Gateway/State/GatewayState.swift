@@ -175,6 +175,7 @@ public struct GatewayState: Sendable {
     /// Received events not yet routed (a crash came between the two records), oldest first.
     public var unrouted: [UInt64] { unroutedSet.sorted() }
     public var hasUnrouted: Bool { !unroutedSet.isEmpty }
+    func isUnrouted(_ offset: UInt64) -> Bool { unroutedSet.contains(offset) }
 
     /// Sizes the indexes for about `events` received events, so a restart's fold does not
     /// rehash them over and over as they grow.

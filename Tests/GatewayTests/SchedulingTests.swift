@@ -1,0 +1,53 @@
+import Foundation
+@testable import Gateway
+import Simulators
+import TestSupport
+import XCTest
+
+/// The action scheduler runs a job once at a time, however many paths admit it.
+final class SchedulingTests: XCTestCase {
+    func testAnIdPushedTwiceIsQueuedOnceAtItsLatestTime() {
+        var queue = DueQueue()
+        queue.push("a", due: 10)
+        queue.push("b", due: 20)
+        queue.push("a", due: 30)
+        XCTAssertEqual(queue.count, 2)
+        XCTAssertEqual(queue.nextDue, 20, "a's first time was replaced")
+        XCTAssertEqual(queue.popDue(now: 25), ["b"])
+        XCTAssertEqual(queue.popDue(now: 100), ["a"])
+        XCTAssertEqual(queue.popDue(now: 1000), [])
+        XCTAssertNil(queue.nextDue)
+        queue.push("a", due: 5)
+        queue.push("a", due: 5)
+        XCTAssertEqual(queue.popDue(now: 5), ["a"], "once, not twice")
+    }
+
+    /// An event routed a second time (the sweep read it as unrouted just before the first
+    /// routing was folded) plans nothing more: before, its open jobs were admitted twice and
+    /// each ran twice, two creates for one contact.
+    func testAnEventRoutedTwiceRunsItsJobsOnce() throws {
+        let h = try ActionHarness()
+        // Slow creates keep the first routing's jobs open while the second one comes.
+        h.fleet.growcrm.faults.add(.delay(milliseconds: 300), times: 4, method: "POST", pathPrefix: "/api/contacts")
+        try h.start()
+        let ada = #"{"email":"twice@example.com","first_name":"Ada","last_name":"Twice","is_primary":false}"#
+        XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", ada, id: "msg_twice", mode: "test"), 200)
+        let gateway = try XCTUnwrap(h.gateway)
+        XCTAssertTrue(h.eventually { gateway.store.read { !$0.jobs.isEmpty } })
+        let offset = try XCTUnwrap(gateway.store.read { $0.receivedOffset(of: DedupeKey(source: "yunojuno", eventID: "msg_twice")) })
+        guard case .received(let stored)? = try gateway.store.record(at: offset) else { return XCTFail("no record") }
+        gateway.engine.route(stored, offset: offset)
+        XCTAssertTrue(h.eventually { !h.jobs().isEmpty && h.jobs().allSatisfy(\.isFinished) }, "\(h.jobs().map { ($0.rule, $0.status) })")
+        usleep(700_000)
+        let creates = h.fleet.growcrm.journal().filter { $0.method == "POST" && $0.path == "/api/contacts" }
+        XCTAssertEqual(creates.count, 1, "the contact was created \(creates.count) times")
+        // The second routing wrote nothing: its record, ignored by the fold, used to admit the
+        // open jobs again.
+        var routings = 0
+        try gateway.store.log.read(from: offset) { record in
+            if case .routed(let r) = try LogEvent.decode(record.payload), r.eventOffset == offset { routings += 1 }
+            return true
+        }
+        XCTAssertEqual(routings, 1)
+    }
+}
