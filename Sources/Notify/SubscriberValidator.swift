@@ -44,6 +44,10 @@ enum SubscriberValidator {
         if !allowPrivateAddresses {
             do {
                 _ = try AddressGuard.resolve(target, allowPrivate: false)
+            } catch .resolveFailed {
+                // A name that does not resolve now (DNS not up yet at boot, a lapsed domain)
+                // is no reason to keep the gateway down or this subscriber unusable: every
+                // connection resolves and checks again, and fails that attempt alone.
             } catch {
                 throw fail("url \(error.description)")
             }

@@ -42,6 +42,16 @@ final class AddressGuardTests: XCTestCase {
         }
     }
 
+    /// A name that does not resolve at start (DNS not up yet, a lapsed domain) neither keeps
+    /// the gateway from starting nor marks the subscriber unusable: each connection resolves
+    /// and checks again. A name resolving to a forbidden address is still refused.
+    func testAHostThatDoesNotResolveAtStartIsLeftToTheSendTimeCheck() {
+        let lapsed = SubscriberConfig(id: "lapsed", url: "https://no-such-host.invalid/hook", types: ["*"])
+        XCTAssertNoThrow(try Notifier.validate([lapsed], allowPrivateAddresses: false))
+        XCTAssertThrowsError(try Notifier.validate([SubscriberConfig(id: "local", url: "http://localhost:9/", types: ["*"])],
+                                                   allowPrivateAddresses: false))
+    }
+
     func testPublicAddressesPass() {
         for address in ["93.184.216.34", "8.8.8.8", "172.32.0.1", "100.128.0.1", "169.255.0.1", "11.0.0.1", "192.0.2.1", "198.20.0.1"] {
             let bytes = address.split(separator: ".").map { UInt8($0)! }
