@@ -30,6 +30,11 @@ public struct DeliveryState: Sendable, Equatable {
         case .attemptFinished(let id, let attempt, let at, let status, _, let outcome):
             guard let subscriber = update(id, { $0.finished(attempt: attempt, at: at, status: status, outcome: outcome) }) else { return }
             subscribers[subscriber, default: SubscriberHealth()].attempted(at: at, outcome: outcome)
+            // As the lane does (`LaneSchedule.complete`): a run of failures ends when the
+            // subscriber's last open delivery is given up.
+            if let counts = subscribers[subscriber]?.counts, counts.pending + counts.failing == 0 {
+                subscribers[subscriber]?.failingSince = nil
+            }
         case .redeliveryRequested(let id, let at, _):
             update(id) { $0.redeliver(at: at) }
         case .subscriberDisabled(let subscriber, let reason, let at):

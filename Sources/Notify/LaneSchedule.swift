@@ -264,6 +264,9 @@ struct LaneSchedule {
                 follow.append(.subscriberDisabled(subscriberID: subscriberID, reason: reason, at: now))
             }
         }
+        // The last open delivery finished or given up: the run of failures ends with it, or
+        // a lone failure days later (nothing to send in between) would count the idle days.
+        if open.isEmpty { failingSince = nil }
         let finished = DeliveryEvent.attemptFinished(deliveryID: d.id, attempt: d.attempts, at: now, status: verdict.status,
                                                      latencyMs: verdict.latencyMs, outcome: outcome)
         return ([finished] + follow, retry)

@@ -65,6 +65,38 @@ final class LaneScheduleTests: XCTestCase {
         XCTAssertEqual(take(&other, at: t0 + 1).map(\.id), ["b"])
     }
 
+    /// A run of failures ends when the subscriber's last open delivery is given up: a lone
+    /// failure days later, after nothing was sent in between, does not disable it as if it had
+    /// been failing all along. The fold agrees, so a restart does not bring the old run back.
+    func testAFailureAfterAnIdleSpellStartsANewRun() {
+        var s = schedule { $0.retryScheduleSeconds = [0, 1]; $0.disableAfterFailingSeconds = 60; $0.maxConsecutiveFailures = 100 }
+        var fold = DeliveryState()
+        func record(_ events: [DeliveryEvent]) { for e in events { fold.apply(e) } }
+        record([.planned(deliveryID: "a", subscriberID: "s", notification: Notification(type: "t", timestamp: 0, data: .null), at: t0)])
+        admit(&s, ["a"], due: t0)
+        var a = take(&s, at: t0)[0]
+        record([.attemptStarted(deliveryID: "a", attempt: 1, at: t0)])
+        record(s.complete(a, fail(), now: t0).events)
+        s.requeue(["a"])
+        a = take(&s, at: t0 + 1_000)[0]
+        record([.attemptStarted(deliveryID: "a", attempt: 2, at: t0 + 1_000)])
+        let died = s.complete(a, fail(), now: t0 + 1_000).events
+        guard case .attemptFinished(_, _, _, _, _, .dead)? = died.first else { return XCTFail("\(died)") }
+        record(died)
+        XCTAssertNil(s.failingSince, "nothing left to try: the run is over")
+        XCTAssertNil(fold.subscribers["s"]?.failingSince, "the fold agrees")
+
+        // An hour later (past the 60 s limit) one new delivery fails once.
+        let later = t0 + 3_600_000
+        record([.planned(deliveryID: "b", subscriberID: "s", notification: Notification(type: "t", timestamp: 0, data: .null), at: later)])
+        admit(&s, ["b"], due: later)
+        let b = take(&s, at: later)[0]
+        let events = s.complete(b, fail(), now: later).events
+        XCTAssertFalse(s.disabled, "one failure after an idle hour disabled the subscriber: \(events)")
+        XCTAssertFalse(events.contains { if case .subscriberDisabled = $0 { return true } else { return false } })
+        XCTAssertEqual(s.failingSince, later)
+    }
+
     func testCircuitOpensProbesOnceAndCloses() {
         var s = schedule { $0.maxConsecutiveFailures = 2; $0.circuitOpenSeconds = 30; $0.retryScheduleSeconds = [0, 0, 0, 0, 0] }
         admit(&s, ["a", "b", "c"], due: t0)
