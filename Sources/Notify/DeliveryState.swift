@@ -28,6 +28,10 @@ public struct DeliveryState: Sendable, Equatable {
         case .attemptStarted(let id, let attempt, let at):
             update(id) { $0.started(attempt: attempt, at: at) }
         case .attemptFinished(let id, let attempt, let at, let status, _, let outcome):
+            // The outcome of an attempt older than the latest one started is stale: a worker
+            // that held it back while an operator's redelivery started the next attempt must
+            // not mark the delivery delivered (and settle it) under that attempt.
+            if let latest = deliveries[id]?.attempts, attempt < latest { return }
             guard let subscriber = update(id, { $0.finished(attempt: attempt, at: at, status: status, outcome: outcome) }) else { return }
             subscribers[subscriber, default: SubscriberHealth()].attempted(at: at, outcome: outcome)
             // As the lane does (`LaneSchedule.complete`): a run of failures ends when the

@@ -48,6 +48,23 @@ final class DeliveryStateTests: XCTestCase {
         XCTAssertEqual(s.openDeliveries.map(\.id), ["d2"])
     }
 
+    /// An outcome held back by a worker, recorded after the next attempt started (an
+    /// operator's redelivery in between), is stale: it must not mark the delivery delivered.
+    func testAnOutcomeOfAnOlderAttemptIsIgnored() {
+        var s = DeliveryState()
+        s.apply(.planned(deliveryID: "d", subscriberID: "a", notification: n, at: 0))
+        s.apply(.attemptStarted(deliveryID: "d", attempt: 1, at: 1))
+        s.apply(.redeliveryRequested(deliveryID: "d", at: 2, notification: nil))
+        s.apply(.attemptStarted(deliveryID: "d", attempt: 2, at: 3))
+        s.apply(.attemptFinished(deliveryID: "d", attempt: 1, at: 4, status: 200, latencyMs: 1, outcome: .delivered))
+        XCTAssertEqual(s.deliveries["d"]?.status, .inFlight, "attempt 2 is still under way")
+        XCTAssertEqual(s.subscribers["a"]?.counts.delivered, 0)
+        s.apply(.attemptFinished(deliveryID: "d", attempt: 2, at: 5, status: 503, latencyMs: 1,
+                                 outcome: .retrying(error: "HTTP 503", nextAt: 50)))
+        XCTAssertEqual(s.deliveries["d"]?.status, .pending)
+        XCTAssertEqual(s.deliveries["d"]?.lastError, "HTTP 503")
+    }
+
     func testNotSentGivesTheAttemptBack() {
         var s = DeliveryState()
         s.apply(.planned(deliveryID: "d", subscriberID: "a", notification: n, at: 0))
