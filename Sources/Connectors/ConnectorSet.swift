@@ -25,7 +25,14 @@ public final class ConnectorSet: Sendable {
     /// Starts one attempt and returns at once. Invalid actions fail without sending anything;
     /// valid ones wait for one of their API's `concurrency` slots, first come first served.
     /// `completion` runs once, on some other thread, with the time spent once admitted.
+    ///
+    /// `admitted`, when given, is called once the slot is granted and before anything is sent
+    /// (the look-up an unknown outcome calls for included); the attempt goes on only when it
+    /// answers true. The caller records the attempt's start there, so the time it records is
+    /// when requests leave, not when the attempt began queueing (a crash's look-up waits from
+    /// it). Answered false, nothing is sent and the outcome is `notSentOutcome`.
     public func perform(_ action: RenderedAction, mode: AttemptMode,
+                        admitted: (@Sendable (_ proceed: @escaping @Sendable (Bool) -> Void) -> Void)? = nil,
                         completion: @escaping @Sendable (ActionOutcome, _ latencyMilliseconds: Int) -> Void) {
         switch prepare(action, mode: mode) {
         case .failure(let invalid):
@@ -35,6 +42,15 @@ public final class ConnectorSet: Sendable {
             let gate = runner.connection.gate
             gate.submit {
                 Task {
+                    if let admitted {
+                        let proceed = await withCheckedContinuation { (answer: CheckedContinuation<Bool, Never>) in
+                            admitted { answer.resume(returning: $0) }
+                        }
+                        guard proceed else {
+                            gate.release()
+                            return completion(Self.notSentOutcome, 0)
+                        }
+                    }
                     let started = ContinuousClock.now
                     let outcome = await runner.run()
                     let elapsed = (ContinuousClock.now - started).components
@@ -44,6 +60,10 @@ public final class ConnectorSet: Sendable {
             }
         }
     }
+
+    /// What `perform` completes with when `admitted` answered false: nothing was sent.
+    public static let notSentOutcome = ActionOutcome.retryable(status: nil, error: "not sent: the attempt's start was not recorded",
+                                                               retryAfterSeconds: nil)
 
     /// The longest one request to `api` may take (its configured timeout), nil for an API
     /// that is not configured.

@@ -21,6 +21,8 @@ final class ActionHarness {
     var data: String { root.appendingPathComponent("data").path }
     var routes: String { root.appendingPathComponent("routes").path }
     var extraEnvironment: [String: String] = [:]
+    /// Grow CRM's request slots (a test narrows it to make attempts queue).
+    var growcrmConcurrency = 4
     var environment: [String: String] {
         ["YUNOJUNO_WEBHOOK_SECRET": Self.yunojunoSecret, "SIGNUP_FORM_SECRET": Self.formSecret].merging(extraEnvironment) { $1 }
     }
@@ -43,7 +45,8 @@ final class ActionHarness {
             roosted: APIEndpoint(baseURL: fleet.baseURL(for: .roosted), timeoutSeconds: 2, concurrency: 4,
                                  auth: .apiKeyHeader(name: dev.roostedHeaderName, key: dev.roostedAPIKey)),
             luminous: APIEndpoint(baseURL: fleet.baseURL(for: .luminous), timeoutSeconds: 2, concurrency: 4, auth: .bearer(token: dev.luminousToken)),
-            growcrm: APIEndpoint(baseURL: fleet.baseURL(for: .growcrm), timeoutSeconds: 2, concurrency: 4, auth: .bearer(token: dev.growcrmAPIKey)))
+            growcrm: APIEndpoint(baseURL: fleet.baseURL(for: .growcrm), timeoutSeconds: 2, concurrency: growcrmConcurrency,
+                                 auth: .bearer(token: dev.growcrmAPIKey)))
     }
 
     func start(schedule: [Double] = [0.2, 0.2, 0.2], configure: (inout GatewayConfiguration) -> Void = { _ in }) throws {

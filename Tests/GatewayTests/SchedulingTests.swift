@@ -6,6 +6,28 @@ import XCTest
 
 /// The action scheduler runs a job once at a time, however many paths admit it.
 final class SchedulingTests: XCTestCase {
+    /// An attempt's start is recorded when its API's slot is granted, just before it sends:
+    /// a job queued behind a slow request records the time it went out, which a crash's
+    /// look-up waits from. Before, the start was recorded when it began queueing.
+    func testAnAttemptsStartIsRecordedWhenItsRequestLeaves() throws {
+        let h = try ActionHarness()
+        h.growcrmConcurrency = 1
+        h.fleet.growcrm.faults.add(.delay(milliseconds: 1500), times: 1, method: "POST", pathPrefix: "/api/contacts")
+        try h.start()
+        for n in 0..<2 {
+            let contact = #"{"email":"slot\#(n)@example.com","first_name":"S","last_name":"L\#(n)","is_primary":false}"#
+            XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", contact, id: "msg_slot_\(n)", mode: "test"), 200)
+        }
+        XCTAssertTrue(h.eventually { h.jobs().count == 2 && h.jobs().allSatisfy(\.isFinished) }, "\(h.jobs().map { ($0.rule, $0.status) })")
+        var starts: [Int64] = []
+        try XCTUnwrap(h.gateway).store.log.read(from: 0) { record in
+            if case .attemptStarted(let s) = try LogEvent.decode(record.payload) { starts.append(s.at) }
+            return true
+        }
+        XCTAssertEqual(starts.count, 2)
+        XCTAssertGreaterThanOrEqual(starts.max()! - starts.min()!, 1400, "the second start was recorded while it waited for the slot")
+    }
+
     func testAnIdPushedTwiceIsQueuedOnceAtItsLatestTime() {
         var queue = DueQueue()
         queue.push("a", due: 10)

@@ -227,20 +227,25 @@ final class ActionEngine: Sendable {
             return
         }
         let mode: AttemptMode = job.outcomeUnknown || job.status == .inFlight ? .afterUnknownOutcome : .fresh
-        let startedAt = Clock.unixMilliseconds()
-        let started = AttemptStarted(jobID: id, step: job.step, attempt: attemptNumber, at: startedAt)
-        store.append([.attemptStarted(started)]) { [self] result in
-            guard result.isSuccess else {
+        // `attemptStarted` is made durable once the API's slot is granted, just before anything
+        // leaves: its time is when requests went out, which the wait before a look-up after an
+        // unknown outcome is counted from (a queue for the slot can be long when an API is slow).
+        let start = AttemptStart()
+        connectors.perform(rendered, mode: mode, admitted: { [self] proceed in
+            let startedAt = Clock.unixMilliseconds()
+            store.append([.attemptStarted(AttemptStarted(jobID: id, step: job.step, attempt: attemptNumber, at: startedAt))]) { result in
+                if result.isSuccess { start.recorded(at: startedAt) }
+                proceed(result.isSuccess)
+            }
+        }) { [self] outcome, latency in
+            guard let startedAt = start.time else {
                 // Nothing was sent: try again shortly without counting an attempt.
-                reschedule(id, at: Clock.unixMilliseconds() + 1000)
-                return
+                return reschedule(id, at: Clock.unixMilliseconds() + 1000)
             }
-            connectors.perform(rendered, mode: mode) { [self] outcome, latency in
-                let firstAttemptAt = job.stepStartedAt ?? startedAt
-                record(job, attempt: attemptNumber, started: firstAttemptAt, status: outcome.status,
-                       latency: Int64(latency), outcome: finishedOutcome(outcome, attempt: attemptNumber, firstAttemptAt: firstAttemptAt,
-                                                                          api: template.api, startedAt: startedAt))
-            }
+            let firstAttemptAt = job.stepStartedAt ?? startedAt
+            record(job, attempt: attemptNumber, started: firstAttemptAt, status: outcome.status,
+                   latency: Int64(latency), outcome: finishedOutcome(outcome, attempt: attemptNumber, firstAttemptAt: firstAttemptAt,
+                                                                      api: template.api, startedAt: startedAt))
         }
     }
 
