@@ -28,6 +28,18 @@ final class SchedulingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(starts.max()! - starts.min()!, 1400, "the second start was recorded while it waited for the slot")
     }
 
+    func testKeyWaitersKeepArrivalOrderOnceEach() {
+        var waiters = KeyWaiters()
+        XCTAssertNil(waiters.removeFirst())
+        for n in 0..<200 { waiters.append("j\(n)") }
+        waiters.append("j5")  // already waiting: not queued twice
+        for n in 0..<150 { XCTAssertEqual(waiters.removeFirst(), "j\(n)") }
+        waiters.append("j0")  // taken before: may wait again, at the back
+        for n in 150..<200 { XCTAssertEqual(waiters.removeFirst(), "j\(n)") }
+        XCTAssertEqual(waiters.removeFirst(), "j0")
+        XCTAssertTrue(waiters.isEmpty)
+    }
+
     func testAnIdPushedTwiceIsQueuedOnceAtItsLatestTime() {
         var queue = DueQueue()
         queue.push("a", due: 10)

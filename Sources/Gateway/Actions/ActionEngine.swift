@@ -27,7 +27,7 @@ final class ActionEngine: Sendable {
         var due = DueQueue()
         /// Ordering keys held by an unfinished job, and jobs waiting for each key, in arrival order.
         var heldKeys: [String: String] = [:]
-        var waiting: [String: [String]] = [:]
+        var waiting: [String: KeyWaiters] = [:]
         /// Jobs with an attempt under way, and received events being routed.
         var running: Set<String> = []
         var routing: Set<UInt64> = []
@@ -159,7 +159,7 @@ final class ActionEngine: Sendable {
     private static func admit(_ job: JobState, into s: inout SchedulerState) {
         if let key = job.plan.key {
             if let holder = s.heldKeys[key], holder != job.plan.id {
-                if !(s.waiting[key]?.contains(job.plan.id) ?? false) { s.waiting[key, default: []].append(job.plan.id) }
+                s.waiting[key, default: KeyWaiters()].append(job.plan.id)
                 return
             }
             s.heldKeys[key] = job.plan.id
@@ -170,9 +170,9 @@ final class ActionEngine: Sendable {
     private func release(_ job: JobState, in s: inout SchedulerState) -> [String] {
         guard let key = job.plan.key, s.heldKeys[key] == job.plan.id else { return [] }
         s.heldKeys[key] = nil
-        guard var queue = s.waiting[key], !queue.isEmpty else { return [] }
-        let next = queue.removeFirst()
-        s.waiting[key] = queue.isEmpty ? nil : queue
+        // In place: a copy of the list would cost its whole length on every release.
+        guard let next = s.waiting[key]?.removeFirst() else { return [] }
+        if s.waiting[key]?.isEmpty == true { s.waiting[key] = nil }
         return [next]
     }
 
