@@ -121,6 +121,9 @@ struct LaneSchedule {
             limit = 1
         }
         if now < pausedUntil { return .wait(until: pausedUntil) }
+        // After a failure, one request at a time for the whole subscriber (every worker and
+        // connection slot asks on its own): the next waits until the one under way is done.
+        if consecutiveFailures > 0 && !running.isEmpty { return .wait(until: nil) }
         guard let due = nextValidDue() else { return .wait(until: nil) }
         if due > now { return .wait(until: due) }
         if bucket != nil {

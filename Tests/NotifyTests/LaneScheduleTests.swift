@@ -97,6 +97,21 @@ final class LaneScheduleTests: XCTestCase {
         XCTAssertEqual(s.failingSince, later)
     }
 
+    /// After a failure the subscriber gets one request at a time in all: a second taker (a
+    /// free connection slot, another worker) waits while the one under way runs.
+    func testAfterAFailureOneRequestAtATimeAcrossTakers() {
+        var s = schedule { $0.retryScheduleSeconds = [0, 0, 0]; $0.maxConsecutiveFailures = 100 }
+        admit(&s, ["a", "b", "c"], due: t0)
+        let a = take(&s, at: t0, limit: 1)[0]
+        _ = s.complete(a, fail(), now: t0)
+        s.requeue([a.id])
+        let first = take(&s, at: t0 + 1, limit: 1)
+        XCTAssertEqual(first.count, 1)
+        XCTAssertEqual(take(&s, at: t0 + 1, limit: 1).count, 0, "a second taker got one while the first was under way")
+        _ = s.complete(first[0], ok, now: t0 + 2)
+        XCTAssertEqual(take(&s, at: t0 + 3, limit: 2).count, 2, "healthy again: as many as asked")
+    }
+
     func testCircuitOpensProbesOnceAndCloses() {
         var s = schedule { $0.maxConsecutiveFailures = 2; $0.circuitOpenSeconds = 30; $0.retryScheduleSeconds = [0, 0, 0, 0, 0] }
         admit(&s, ["a", "b", "c"], due: t0)
