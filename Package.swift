@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Routing", dependencies: [], swiftSettings: strict),
         .target(name: "Simulators", dependencies: ["HTTP1", "Sockets"], swiftSettings: strict),
         .target(name: "Connectors", dependencies: ["Routing"], swiftSettings: strict),
-        .target(name: "Notify", dependencies: ["Routing", "Signing", "Wire", "Threads"], swiftSettings: strict),
+        .target(name: "Notify", dependencies: ["Routing", "Signing", "Wire", "Threads", "COpenSSL"], swiftSettings: strict),
         .target(name: "Gateway", dependencies: ["HTTP1", "Signing", "EventLog", "Routing", "Connectors", "Notify", "Wire", "CCPU", "Threads"], swiftSettings: strict),
         .executableTarget(name: "gatehouse", dependencies: ["Gateway", "Connectors", "Routing", "Simulators"], swiftSettings: strict),
 
@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog"], swiftSettings: strict),
         .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "ConnectorsTests", dependencies: ["Connectors", "Simulators", "Routing"], swiftSettings: strict),
-        .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTP1", "Sockets", "TestSupport", "Signing", "Routing"], swiftSettings: strict),
+        .testTarget(name: "NotifyTests", dependencies: ["Notify", "HTTP1", "Sockets", "TestSupport", "Signing", "Routing", "COpenSSL"], swiftSettings: strict),
         .testTarget(name: "RoutingTests", dependencies: ["Routing"], swiftSettings: strict),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "EventLog", "Signing", "Routing", "Connectors", "Simulators", "Notify", "TestSupport"], swiftSettings: strict),
     ]

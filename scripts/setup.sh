@@ -9,6 +9,10 @@ dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 # verifies the unit file.
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-yaml)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+# Tests/NotifyTests/TLSSink makes its test certificates with the openssl tool; the system's
+# trusted roots are what https subscribers are checked against by default.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+dpkg -s ca-certificates >/dev/null 2>&1 || need+=(ca-certificates)
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

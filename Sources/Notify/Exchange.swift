@@ -1,10 +1,10 @@
 import Glibc
 
 /// One request on one connection of the polling worker, as a small state machine: connect
-/// (trying each resolved address), send, receive. Each `advance` goes as far as the socket
-/// allows without blocking.
+/// (trying each resolved address), the TLS handshake for `https://`, send, receive. Each
+/// `advance` goes as far as the socket allows without blocking.
 struct Exchange {
-    enum Phase { case connecting, sending, receiving }
+    enum Phase { case connecting, handshaking, sending, receiving }
 
     enum Step {
         /// Waiting for the socket: poll it for these events.
@@ -40,6 +40,7 @@ struct Exchange {
     var timeoutDescription: String {
         switch phase {
         case .connecting: return "connecting"
+        case .handshaking: return "in the TLS handshake"
         case .sending: return "sending the request"
         case .receiving: return parser.hasReceivedBytes ? "reading the answer" : "waiting for an answer"
         }
@@ -47,7 +48,8 @@ struct Exchange {
 
     /// Opens a new connection (resolving and checking the host first): the SSRF guard
     /// applies to every connection, so a name re-pointed since config load is caught here.
-    mutating func connect(_ connection: inout HTTPClientConnection?, target: DeliveryTarget, allowPrivate: Bool) -> Step? {
+    mutating func connect(_ connection: inout HTTPClientConnection?, target: DeliveryTarget, allowPrivate: Bool,
+                          tls: TLSClientContext?) -> Step? {
         connection = nil
         if untried == nil {
             do { untried = try AddressGuard.resolve(target, allowPrivate: allowPrivate) } catch { return .done(.failure(error)) }
@@ -57,8 +59,11 @@ struct Exchange {
             do {
                 let (opened, pending) = try HTTPClientConnection.connect(to: address)
                 connection = opened
-                phase = pending ? .connecting : .sending
-                return nil
+                if pending {
+                    phase = .connecting
+                    return nil
+                }
+                return connected(opened, target: target, tls: tls)
             } catch {
                 lastConnectError = error.description
             }
@@ -66,12 +71,23 @@ struct Exchange {
         return .done(.failure(.connectFailed(lastConnectError)))
     }
 
+    /// The socket is connected: TLS starts for an `https://` target, else the request goes.
+    private mutating func connected(_ c: HTTPClientConnection, target: DeliveryTarget, tls: TLSClientContext?) -> Step? {
+        guard let tls else {
+            phase = .sending
+            return nil
+        }
+        guard c.startTLS(tls, host: target.host) else { return .done(.failure(.transport(c.tlsFailure ?? "TLS could not start"))) }
+        phase = .handshaking
+        return nil
+    }
+
     mutating func advance(_ connection: inout HTTPClientConnection?, events polledEvents: Int16, buffer: inout [UInt8],
-                          target: DeliveryTarget, allowPrivate: Bool) -> Step {
+                          target: DeliveryTarget, allowPrivate: Bool, tls: TLSClientContext?) -> Step {
         var events = polledEvents
         while true {
             guard let c = connection else {
-                if let step = connect(&connection, target: target, allowPrivate: allowPrivate) { return step }
+                if let step = connect(&connection, target: target, allowPrivate: allowPrivate, tls: tls) { return step }
                 events = 0  // a new socket: its readiness is not known yet
                 continue
             }
@@ -80,12 +96,23 @@ struct Exchange {
                 guard events & Int16(POLLOUT | POLLERR | POLLHUP) != 0 else { return .wait(Int16(POLLOUT)) }
                 let error = c.connectError
                 if error == 0 {
-                    phase = .sending
+                    if let step = connected(c, target: target, tls: tls) { return step }
                     continue
                 }
                 lastConnectError = "\(c.address.text) port \(c.address.port): \(HTTPClientConnection.errorText(error))"
-                if let step = connect(&connection, target: target, allowPrivate: allowPrivate) { return step }
+                if let step = connect(&connection, target: target, allowPrivate: allowPrivate, tls: tls) { return step }
                 events = 0
+            case .handshaking:
+                switch c.handshake() {
+                case .progress:
+                    phase = .sending
+                case .wouldBlock:
+                    return .wait(c.wanted)
+                case .closed:
+                    return .done(.failure(.transport(c.tlsFailure ?? "TLS: \(target.host) closed the connection in the handshake")))
+                case .failed(let code):
+                    return .done(.failure(.transport(c.tlsFailure ?? "TLS handshake: \(HTTPClientConnection.errorText(code))")))
+                }
             case .sending:
                 switch c.write(request, from: written) {
                 case .progress(let n):
@@ -95,7 +122,7 @@ struct Exchange {
                         return .wait(Int16(POLLIN))
                     }
                 case .wouldBlock:
-                    return .wait(Int16(POLLOUT))
+                    return .wait(c.wanted)
                 case .closed, .failed:
                     // The peer may have answered before it stopped reading (413, say).
                     writeFailed = true
@@ -112,14 +139,14 @@ struct Exchange {
                         return .done(.failure(.malformedResponse(error.reason)))
                     }
                 case .wouldBlock:
-                    return .wait(Int16(POLLIN))
+                    return .wait(c.wanted)
                 case .closed:
                     if let response = try? parser.endOfStream() { return .done(.response(response)) }
-                    if let step = closed("by the peer", &connection, target: target, allowPrivate: allowPrivate) { return step }
+                    if let step = closed("by the peer", &connection, target: target, allowPrivate: allowPrivate, tls: tls) { return step }
                     events = 0
                 case .failed(let code):
-                    if let step = closed("(\(HTTPClientConnection.errorText(code)))", &connection, target: target,
-                                         allowPrivate: allowPrivate) { return step }
+                    if let step = closed("(\(c.tlsFailure ?? HTTPClientConnection.errorText(code)))", &connection, target: target,
+                                         allowPrivate: allowPrivate, tls: tls) { return step }
                     events = 0
                 }
             }
@@ -130,7 +157,7 @@ struct Exchange {
     /// while idle, so the request goes once more on a new connection (receivers drop
     /// repeats by webhook-id); otherwise the attempt failed.
     private mutating func closed(_ how: String, _ connection: inout HTTPClientConnection?,
-                                 target: DeliveryTarget, allowPrivate: Bool) -> Step? {
+                                 target: DeliveryTarget, allowPrivate: Bool, tls: TLSClientContext?) -> Step? {
         let why = how + (writeFailed ? " while sending" : "")
         guard !parser.hasReceivedBytes else { return .done(.failure(.connectionClosed(why))) }
         guard reused && !retriedFresh else { return .done(.failure(.closedBeforeAnswer(why))) }
@@ -139,6 +166,6 @@ struct Exchange {
         written = 0
         writeFailed = false
         parser = HTTPResponseParser()
-        return connect(&connection, target: target, allowPrivate: allowPrivate)
+        return connect(&connection, target: target, allowPrivate: allowPrivate, tls: tls)
     }
 }

@@ -1,12 +1,15 @@
 import Glibc
 
-/// The http worker of one subscriber: drives up to `concurrency` keep-alive connections from
-/// one thread with poll(2). Connections cost no threads, one slow answer holds only its own
-/// connection, and one wake-up serves every answer that arrived together.
+/// The worker of one subscriber (`http://` or `https://`): drives up to `concurrency`
+/// keep-alive connections from one thread with poll(2). Connections cost no threads, one
+/// slow answer holds only its own connection, and one wake-up serves every answer that
+/// arrived together.
 final class PollingWorker {
     private struct Slot {
         var connection: HTTPClientConnection?
         var exchange: Exchange?
+        /// What the exchange waits for (TLS can need to read while sending, and back).
+        var waitingFor = Int16(POLLOUT)
     }
 
     /// A kept-alive connection used this recently is taken on trust (checking costs a
@@ -95,9 +98,12 @@ final class PollingWorker {
         guard var exchange = slots[i].exchange, let target = lane.target else { return }
         slots[i].exchange = nil  // one owner while it changes: no copy-on-write of its buffers
         let result = exchange.advance(&slots[i].connection, events: events, buffer: &buffer,
-                                      target: target, allowPrivate: lane.allowPrivate)
+                                      target: target, allowPrivate: lane.allowPrivate, tls: lane.tls)
         slots[i].exchange = exchange
-        if case .done(let answer) = result { finish(i, answer) }
+        switch result {
+        case .done(let answer): finish(i, answer)
+        case .wait(let wanted): slots[i].waitingFor = wanted
+        }
     }
 
     private func finish(_ i: Int, _ answer: SendResult.Answer) {
@@ -142,8 +148,7 @@ final class PollingWorker {
         for i in slots.indices {
             guard let exchange = slots[i].exchange, let c = slots[i].connection else { continue }
             timeout = min(timeout, max(0, (exchange.deadline - nowMono + 999_999) / 1_000_000))
-            let wanted: Int16 = exchange.phase == .receiving ? Int16(POLLIN) : Int16(POLLOUT)
-            pollSet.append(pollfd(fd: c.fd, events: wanted, revents: 0))
+            pollSet.append(pollfd(fd: c.fd, events: slots[i].waitingFor, revents: 0))
             polled.append(i)
         }
         if let forWork { timeout = min(timeout, max(0, forWork - WallClock.milliseconds())) }

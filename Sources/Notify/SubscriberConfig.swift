@@ -25,14 +25,17 @@ public struct SubscriberConfig: Sendable, Codable, Equatable {
     public var circuitOpenSeconds: Double?
     /// A subscriber failing without a single success for this long is disabled.
     public var disableAfterFailingSeconds: Double?
-    /// Connections (and worker threads) for this subscriber.
+    /// Connections for this subscriber.
     public var concurrency: Int?
+    /// For `https://`: a PEM file of the certificate authorities to trust for this subscriber
+    /// instead of the system's (a private CA). Its certificate must still name the URL's host.
+    public var caFile: String?
 
     public init(id: String, url: String, types: [String], headers: [String: String]? = nil,
                 rateLimitPerSecond: Double? = nil, timeoutSeconds: Double? = nil,
                 retryScheduleSeconds: [Double]? = nil, jitter: Double? = nil,
                 maxConsecutiveFailures: Int? = nil, circuitOpenSeconds: Double? = nil,
-                disableAfterFailingSeconds: Double? = nil, concurrency: Int? = nil) {
+                disableAfterFailingSeconds: Double? = nil, concurrency: Int? = nil, caFile: String? = nil) {
         self.id = id
         self.url = url
         self.types = types
@@ -45,6 +48,7 @@ public struct SubscriberConfig: Sendable, Codable, Equatable {
         self.circuitOpenSeconds = circuitOpenSeconds
         self.disableAfterFailingSeconds = disableAfterFailingSeconds
         self.concurrency = concurrency
+        self.caFile = caFile
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -55,6 +59,7 @@ public struct SubscriberConfig: Sendable, Codable, Equatable {
         case maxConsecutiveFailures = "max_consecutive_failures"
         case circuitOpenSeconds = "circuit_open_seconds"
         case disableAfterFailingSeconds = "disable_after_failing_seconds"
+        case caFile = "ca_file"
     }
 
     /// Like the synthesized decoder, but an unknown key is an error (as everywhere in the
@@ -79,6 +84,7 @@ public struct SubscriberConfig: Sendable, Codable, Equatable {
         circuitOpenSeconds = try c.decodeIfPresent(Double.self, forKey: .circuitOpenSeconds)
         disableAfterFailingSeconds = try c.decodeIfPresent(Double.self, forKey: .disableAfterFailingSeconds)
         concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency)
+        caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
     }
 
     private struct AnyKey: CodingKey {

@@ -3,11 +3,10 @@ import Routing
 import Synchronization
 import Threads
 
-/// One subscriber's queue and its own worker thread(s), so a slow or dead subscriber holds
-/// up nobody else. For `http://` one polling worker drives `concurrency` keep-alive
-/// connections; for `https://` (URLSession) `concurrency` blocking workers each wait on one
-/// request. Either way every attempt's start is recorded durably before the request leaves
-/// and its outcome after; every decision about the subscriber is made in `LaneSchedule`.
+/// One subscriber's queue and its own worker thread, so a slow or dead subscriber holds up
+/// nobody else. One polling worker drives `concurrency` keep-alive connections, over TLS
+/// for `https://`. Every attempt's start is recorded durably before the request leaves and
+/// its outcome after; every decision about the subscriber is made in `LaneSchedule`.
 final class SubscriberLane: Sendable {
     let subscriber: Subscriber
     let policy: DeliveryPolicy
@@ -22,14 +21,11 @@ final class SubscriberLane: Sendable {
     private let schedule: Mutex<LaneSchedule>
     let waker: LaneWaker
     private let exited = DispatchSemaphore(value: 0)
-    private let https: URLSessionSender?
+    /// For `https://`: the TLS settings every connection of this subscriber starts with.
+    let tls: TLSClientContext?
     private let extraHeaders: [(String, String)]
     private let redactions: [String]
     private let started = Atomic<Int>(0)
-
-    /// Deliveries a blocking worker takes at once: their starts are recorded with one
-    /// journal write (one fsync in the gateway's log) instead of one each.
-    static let batchLimit = 16
 
     var id: String { subscriber.config.id }
 
@@ -40,14 +36,21 @@ final class SubscriberLane: Sendable {
         self.matcher = .patterns(subscriber.config.types)
         let parsed = try? DeliveryTarget.parse(subscriber.config.url)
         self.target = parsed
-        self.problem = problem ?? (parsed == nil ? "url is not usable" : nil)
+        var tlsProblem: String?
+        if parsed?.scheme == .https {
+            do { tls = try TLSClientContext(caFile: subscriber.config.caFile) } catch {
+                tls = nil
+                tlsProblem = error.description
+            }
+        } else {
+            tls = nil
+        }
+        self.problem = problem ?? (parsed == nil ? "url is not usable" : tlsProblem)
         self.allowPrivate = allowPrivate
         self.journal = journal
         self.logger = logger
         schedule = Mutex(LaneSchedule(subscriberID: subscriber.config.id, policy: policy, now: WallClock.milliseconds()))
-        let secure = parsed?.scheme == .https
-        waker = LaneWaker(polling: !secure)
-        https = secure ? URLSessionSender(connections: policy.concurrency, allowPrivate: allowPrivate, abort: abort) : nil
+        waker = LaneWaker()
         extraHeaders = (subscriber.config.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         redactions = extraHeaders.map(\.1)
     }
@@ -55,12 +58,7 @@ final class SubscriberLane: Sendable {
     // MARK: - Lifecycle
 
     func start() {
-        let bodies: [@Sendable () -> Void]
-        if let https {
-            bodies = (0..<policy.concurrency).map { _ in { [self] in BlockingWorker(lane: self, sender: https).run() } }
-        } else {
-            bodies = [{ [self] in PollingWorker(lane: self).run() }]
-        }
+        let bodies: [@Sendable () -> Void] = [{ [self] in PollingWorker(lane: self).run() }]
         started.store(bodies.count, ordering: .relaxed)
         for (n, body) in bodies.enumerated() {
             let thread = Thread { [self] in
@@ -93,7 +91,6 @@ final class SubscriberLane: Sendable {
             waker.signal(policy.concurrency)
             for _ in 0..<remaining { exited.wait() }
         }
-        https?.invalidate()
     }
 
     // MARK: - Admission (any thread)

@@ -41,6 +41,10 @@ enum SubscriberValidator {
         }
         if let n = c.maxConsecutiveFailures, n < 1 { throw fail("max_consecutive_failures must be at least 1") }
         if let n = c.concurrency, !(1...64).contains(n) { throw fail("concurrency must be 1-64") }
+        if let caFile = c.caFile {
+            guard target.scheme == .https else { throw fail("ca_file applies to https:// URLs only") }
+            do { _ = try TLSClientContext(caFile: caFile) } catch { throw fail(error.description) }
+        }
         if !allowPrivateAddresses {
             do {
                 _ = try AddressGuard.resolve(target, allowPrivate: false)

@@ -232,26 +232,6 @@ final class DeliveryFlowTests: XCTestCase {
         XCTAssertEqual(sink.acceptedConnections, 2)
     }
 
-    /// https goes through URLSession: against a plain-HTTP port the TLS handshake fails, and
-    /// that is recorded as a failed attempt, not lost.
-    func testHTTPSUsesURLSessionAndRecordsFailures() throws {
-        let sink = try ScriptedSink()
-        defer { sink.stop() }
-        let journal = MemoryDeliveryJournal()
-        let notifier = Harness.notifier([Harness.subscriber("tls", url: "https://127.0.0.1:\(sink.port)/in", schedule: [0, 30]) {
-            $0.timeoutSeconds = 2
-        }], journal: journal)
-        notifier.start()
-        defer { notifier.stop(graceSeconds: 0.1) }
-        let n = Harness.notification()
-        notifier.publish(n)
-        let id = DeliveryID.make(notificationID: n.id, subscriberID: "tls")
-        XCTAssertTrue(Harness.wait(8) { journal.state().deliveries[id]?.lastError != nil })
-        let error = try XCTUnwrap(journal.state().deliveries[id]?.lastError)
-        XCTAssertTrue(error.hasPrefix("https request failed") || error.hasPrefix("timed out") || error.hasPrefix("HTTP 400"), error)
-        XCTAssertEqual(journal.state().deliveries[id]?.status, .pending)
-    }
-
     /// A receiver closing idle keep-alive connections costs no failed attempt: a closed
     /// connection is noticed (or the request goes again on a new one).
     func testIdleConnectionsClosedByTheReceiverAreReplaced() throws {
