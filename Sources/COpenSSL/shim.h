@@ -27,3 +27,7 @@ static inline long gh_ssl_ctx_min_tls12(SSL_CTX *ctx) { return SSL_CTX_set_min_p
 static inline long gh_ssl_ctx_write_modes(SSL_CTX *ctx) {
     return SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
 }
+// A close without close_notify reads as the end of the stream; no renegotiation.
+static inline uint64_t gh_ssl_ctx_client_options(SSL_CTX *ctx) {
+    return SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF | SSL_OP_NO_RENEGOTIATION);
+}

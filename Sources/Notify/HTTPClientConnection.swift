@@ -48,8 +48,12 @@ final class HTTPClientConnection {
             return false
         }
         let isAddress = host.contains(":") || host.utf8.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }
-        let bound = isAddress ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1
-                              : SSL_set1_host(ssl, host) == 1 && gh_ssl_set_sni(ssl, host) == 1
+        // An address literal is checked as the address connected to: the resolver reads forms
+        // (`010.0.0.1`, `127.1`) that OpenSSL's parser would take for another address. A name
+        // is checked and sent (SNI) without a trailing dot, as certificates spell names.
+        let name = host.hasSuffix(".") ? String(host.dropLast()) : host
+        let bound = isAddress ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), address.text) == 1
+                              : SSL_set1_host(ssl, name) == 1 && gh_ssl_set_sni(ssl, name) == 1
         guard bound else {
             tlsFailure = "TLS: cannot check the certificate against \(host)"
             return false
@@ -61,6 +65,7 @@ final class HTTPClientConnection {
     /// One step of the TLS handshake: `.progress(0)` once it is done.
     func handshake() -> IO {
         guard let tls else { return .progress(0) }
+        ERR_clear_error()  // SSL_get_error reads the queue: a stale entry would fail this call
         let rc = SSL_do_handshake(tls)
         if rc == 1 { return .progress(0) }
         let io = tlsIO(rc)
@@ -121,6 +126,7 @@ final class HTTPClientConnection {
 
     func write(_ bytes: [UInt8], from offset: Int) -> IO {
         if let tls {
+            ERR_clear_error()
             let n = bytes.withUnsafeBytes { raw in SSL_write(tls, raw.baseAddress! + offset, Int32(clamping: raw.count - offset)) }
             return n > 0 ? .progress(Int(n)) : tlsIO(n)
         }
@@ -136,6 +142,7 @@ final class HTTPClientConnection {
 
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IO {
         if let tls {
+            ERR_clear_error()
             let n = SSL_read(tls, buffer.baseAddress, Int32(clamping: buffer.count))
             return n > 0 ? .progress(Int(n)) : tlsIO(n)
         }

@@ -31,6 +31,12 @@ final class PollingWorker {
     }
 
     func run() {
+        // OpenSSL writes to TLS sockets without MSG_NOSIGNAL: a peer's reset must be an EPIPE
+        // for this worker, not a signal that ends any process hosting it.
+        var pipe = sigset_t()
+        sigemptyset(&pipe)
+        sigaddset(&pipe, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipe, nil)
         var waitingForWork = false
         var signalled = false
         var stopping = false

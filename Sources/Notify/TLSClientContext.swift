@@ -18,6 +18,10 @@ final class TLSClientContext: @unchecked Sendable {
         self.context = context
         guard gh_ssl_ctx_min_tls12(context) == 1 else { throw Problem(description: "TLS context: cannot require TLS 1.2") }
         _ = gh_ssl_ctx_write_modes(context)
+        // A server that closes without close_notify ends an answer framed by the close (the
+        // parser still refuses a cut Content-Length or chunked body); no renegotiation, whose
+        // records a peer could keep sending inside one read.
+        _ = gh_ssl_ctx_client_options(context)
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER, nil)
         let loaded = caFile.map { SSL_CTX_load_verify_locations(context, $0, nil) } ?? SSL_CTX_set_default_verify_paths(context)
         guard loaded == 1 else {
@@ -30,7 +34,7 @@ final class TLSClientContext: @unchecked Sendable {
 
     /// OpenSSL's latest error on this thread, as text (and the queue cleared).
     static func lastError() -> String {
-        let code = ERR_get_error()
+        let code = ERR_peek_last_error()
         ERR_clear_error()
         guard code != 0 else { return "unknown error" }
         var buffer = [CChar](repeating: 0, count: 256)

@@ -35,6 +35,36 @@ final class TLSDeliveryTests: XCTestCase {
         XCTAssertTrue(request.lowercased().contains("webhook-signature: v1,"), request)
     }
 
+    /// An answer framed by the close, from a server that closes without TLS's close_notify
+    /// (as many do): the end of the answer, not a failed attempt.
+    func testAnAnswerEndedByACloseWithoutCloseNotifyIsDelivered() throws {
+        let sink = try TLSSink(answer: "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nthanks", closeNotify: false)
+        defer { sink.stop() }
+        let (record, _) = try deliver(to: "https://127.0.0.1:\(sink.port)/in", caFile: sink.caFile)
+        XCTAssertEqual(record?.status, .delivered, record?.lastError ?? "-")
+    }
+
+    /// Kept-alive TLS connections carry the next deliveries: one handshake for several.
+    func testATLSConnectionIsKeptAliveForLaterDeliveries() throws {
+        let sink = try TLSSink(keepAlive: true)
+        defer { sink.stop() }
+        let journal = MemoryDeliveryJournal()
+        let notifier = Harness.notifier([Harness.subscriber("tls", url: "https://127.0.0.1:\(sink.port)/in") {
+            $0.caFile = sink.caFile
+            $0.concurrency = 1
+        }], journal: journal)
+        notifier.start()
+        defer { notifier.stop(graceSeconds: 0.1) }
+        for _ in 0..<3 {
+            let n = Harness.notification()
+            notifier.publish(n)
+            let id = DeliveryID.make(notificationID: n.id, subscriberID: "tls")
+            XCTAssertTrue(Harness.wait(5) { journal.state().deliveries[id]?.status == .delivered }, journal.state().deliveries[id]?.lastError ?? "-")
+        }
+        XCTAssertEqual(sink.requests.count, 3)
+        XCTAssertEqual(sink.acceptedConnections, 1, "each delivery made its own connection")
+    }
+
     func testACertificateNoTrustedAuthoritySignedIsRefused() throws {
         let sink = try TLSSink()
         defer { sink.stop() }

@@ -16,12 +16,21 @@ final class TLSSink: @unchecked Sendable {
     private let lock = NSLock()
     private var received: [String] = []
     private let answer: String
+    private let keepAlive: Bool
+    private let closeNotify: Bool
+    private var connections = 0
 
     /// What each request got, as the text of its head and body.
     var requests: [String] { lock.lock(); defer { lock.unlock() }; return received }
+    var acceptedConnections: Int { lock.lock(); defer { lock.unlock() }; return connections }
 
-    init(names: String = "DNS:localhost,IP:127.0.0.1", answer: String = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") throws {
+    /// `keepAlive`: serve further requests on a connection (else answer one and close);
+    /// `closeNotify: false`: close the TCP connection without TLS's close_notify.
+    init(names: String = "DNS:localhost,IP:127.0.0.1", answer: String = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+         keepAlive: Bool = false, closeNotify: Bool = true) throws {
         self.answer = answer
+        self.keepAlive = keepAlive
+        self.closeNotify = closeNotify
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
@@ -65,9 +74,13 @@ final class TLSSink: @unchecked Sendable {
         }
     }
 
-    /// One TLS connection: the handshake, one request (head and Content-Length body), the answer.
+    /// One TLS connection: the handshake, then requests (head and Content-Length body), each
+    /// answered; one only unless `keepAlive`.
     private func serve(_ fd: Int32) {
         defer { close(fd) }
+        lock.lock()
+        connections += 1
+        lock.unlock()
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         guard let ssl = SSL_new(context) else { return }
@@ -76,23 +89,28 @@ final class TLSSink: @unchecked Sendable {
         guard SSL_accept(ssl) == 1 else { return }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
-        while true {
-            if let end = Self.headEnd(bytes) {
-                let head = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
-                let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-                if bytes.count >= end + 4 + length { break }
+        repeat {
+            while true {
+                if let end = Self.headEnd(bytes) {
+                    let head = String(decoding: bytes[..<end], as: UTF8.self).lowercased()
+                    let length = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+                        .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+                    if bytes.count >= end + 4 + length {
+                        lock.lock()
+                        received.append(String(decoding: bytes[..<(end + 4 + length)], as: UTF8.self))
+                        lock.unlock()
+                        bytes.removeFirst(end + 4 + length)
+                        break
+                    }
+                }
+                let n = SSL_read(ssl, &buffer, Int32(buffer.count))
+                guard n > 0 else { return }
+                bytes += buffer[0..<Int(n)]
             }
-            let n = SSL_read(ssl, &buffer, Int32(buffer.count))
-            guard n > 0 else { return }
-            bytes += buffer[0..<Int(n)]
-        }
-        lock.lock()
-        received.append(String(decoding: bytes, as: UTF8.self))
-        lock.unlock()
-        let reply = Array(answer.utf8)
-        _ = reply.withUnsafeBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) }
-        SSL_shutdown(ssl)
+            let reply = Array(answer.utf8)
+            _ = reply.withUnsafeBytes { SSL_write(ssl, $0.baseAddress, Int32($0.count)) }
+        } while keepAlive
+        if closeNotify { SSL_shutdown(ssl) }
     }
 
     private static func headEnd(_ bytes: [UInt8]) -> Int? {
