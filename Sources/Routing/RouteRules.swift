@@ -21,14 +21,16 @@ public struct RouteRules: Sendable {
     }
 
     /// Reads a route file's text; the error carries the line of the first problem.
-    public static func parse(source: String, text: String) throws(RouteError) -> RouteRules {
+    /// `operations`: the APIs' operations, so an action naming one that does not exist is
+    /// refused when the routes load, not at every event.
+    public static func parse(source: String, text: String, operations: [OperationSpec]? = nil) throws(RouteError) -> RouteRules {
         let scanned: ScannedJSON
         do {
             scanned = try JSONLineScanner.scan(text)
         } catch {
             throw RouteError(message: "invalid JSON: \(error.message)", line: error.line)
         }
-        var parser = RouteParser()
+        var parser = RouteParser(operations: operations)
         let (rules, example) = parser.document(scanned.value)
         let issues = scanned.duplicateKeys + parser.issues
         let first = issues.enumerated().min { a, b in

@@ -1,5 +1,6 @@
 import Connectors
 import Foundation
+import Gateway
 import Routing
 import XCTest
 
@@ -35,6 +36,23 @@ final class ShippedRoutesTests: XCTestCase {
         XCTAssertEqual(try fired("client.client_contact.registered", contact), [], "a second Luminous contact")
         XCTAssertEqual(try fired("client.client_contact.onboarding_completed", contact), [], "a Roosted client per contact")
         XCTAssertEqual(try fired("client.client_contact.onboarding_completed", primary), ["onboarded-company-to-roosted"])
+    }
+
+    /// The server refuses, as it loads, a route naming an operation no API has: it used to
+    /// start, answer every event 200, and fail each of its jobs.
+    func testARouteNamingAnUnknownOperationIsRefusedAtLoad() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-op-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("gh.json").path
+        try """
+        {"verify": {"scheme": "github", "secrets": [{"env": "GH_SECRET"}]},
+         "rules": [{"name": "r", "actions": [{"name": "a", "api": "growcrm", "operation": "create_contcat", "body": {}}]}]}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try SourceCatalog.loadSource(file: path, secrets: SecretResolver(environment: ["GH_SECRET": "s"]),
+                                                          devSecrets: nil, logger: Logger(minimum: .error))) { error in
+            XCTAssertTrue("\(error)".contains("create_contcat"), "\(error)")
+        }
     }
 
     func testCheckVerbReportsFileAndLineAndExitsNonZero() throws {

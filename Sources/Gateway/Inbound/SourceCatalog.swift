@@ -1,3 +1,4 @@
+import Connectors
 import Foundation
 import Routing
 import Signing
@@ -38,7 +39,7 @@ public struct SourceCatalog: Sendable {
             throw ConfigurationError("\(path): \(describe(error))")
         }
         let rules: RouteRules
-        do { rules = try RouteRules.parse(source: name, text: String(decoding: data, as: UTF8.self)) } catch {
+        do { rules = try RouteRules.parse(source: name, text: String(decoding: data, as: UTF8.self), operations: OperationCatalog.all) } catch {
             throw ConfigurationError("\(path)\(error.line.map { ":\($0)" } ?? ""): \(error.message)")
         }
         let generic: GenericHMAC?

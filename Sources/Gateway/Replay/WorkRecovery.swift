@@ -1,3 +1,4 @@
+import Connectors
 import EventLog
 import Foundation
 import Routing
@@ -110,7 +111,7 @@ extension Gateway {
             let name = String(file.dropLast(5))
             let path = (directory as NSString).appendingPathComponent(file)
             let text = String(decoding: FileManager.default.contents(atPath: path) ?? Data(), as: UTF8.self)
-            do { rules[name] = try RouteRules.parse(source: name, text: text) } catch {
+            do { rules[name] = try RouteRules.parse(source: name, text: text, operations: OperationCatalog.all) } catch {
                 throw ConfigurationError("\(path)\(error.line.map { ":\($0)" } ?? ""): \(error.message)")
             }
         }
