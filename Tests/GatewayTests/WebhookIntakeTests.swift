@@ -163,6 +163,27 @@ final class WebhookIntakeTests: XCTestCase {
         XCTAssertEqual(events.first?.eventType, "signup")
     }
 
+    /// A source with rules routes its body as JSON: a body that is not JSON is refused (400)
+    /// rather than accepted and routed as nothing. Without rules it is stored as it came.
+    func testABodyARuleBearingSourceCannotReadIsABadRequest() throws {
+        try #"{"verify": {"scheme": "github", "secrets": [{"env": "GH_SECRET"}]}, "rules": [{"name": "r", "when": {"type": "push"}, "actions": [{"name": "a", "api": "growcrm", "operation": "get_contact", "params": {"id": "1"}}]}]}"#
+            .write(toFile: harness.routes + "/gh.json", atomically: true, encoding: .utf8)
+        try #"{"verify": {"scheme": "github", "secrets": [{"env": "GH_SECRET"}]}}"#
+            .write(toFile: harness.routes + "/plain.json", atomically: true, encoding: .utf8)
+        let (gateway, port) = try harness.start { $0.apis.simulate = false }
+        defer { gateway.shutdown() }
+        let client = try RawClient(port: port)
+        func post(_ source: String, _ body: [UInt8]) -> Int? {
+            let signature = "sha256=" + Hex.encode(HMACSHA256.authenticate(body, key: Array(GatewayHarness.githubSecret.utf8)))
+            return client.request("POST", "/webhooks/\(source)", headers: [("X-Hub-Signature-256", signature), ("X-GitHub-Event", "push"),
+                                                                            ("X-GitHub-Delivery", UUID().uuidString)], body: body)?.status
+        }
+        let form = Array("payload=%7B%22ref%22%3A%22main%22%7D".utf8)
+        XCTAssertEqual(post("gh", form), 400)
+        XCTAssertEqual(post("gh", Array(#"{"ref":"main"}"#.utf8)), 200)
+        XCTAssertEqual(post("plain", form), 200, "no rules: stored as it came")
+    }
+
     /// GitHub signs the body but not `X-GitHub-Delivery`: whoever captured a delivery could
     /// resend it under a new delivery id. The body is a second dedupe key, live, while the
     /// first copy is in flight, and after a restart that rebuilds the state from the log.

@@ -136,7 +136,10 @@ public final class WebhookIntake: Sendable {
     /// The event's id (scheme header, configured body path, else the body's SHA-256) and type.
     static func identify(_ request: HTTPRequest, _ verified: VerifiedDelivery, _ source: Source) throws -> (String, String?) {
         var fields: [String?] = []
-        if source.needsBody {
+        // A source with rules reads its body as JSON to route it: one that is not is refused
+        // here (400), not accepted and then routed as nothing (the reader checks the whole
+        // document, also with no field to read).
+        if source.needsBody || !source.rules.rules.isEmpty {
             do { fields = try source.bodyFields.scalarTexts(in: request.body) } catch { throw ConfigurationError("body is not JSON") }
         }
         var id = verified.eventId
