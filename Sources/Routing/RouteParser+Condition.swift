@@ -63,8 +63,15 @@ extension RouteParser {
         return (path, value)
     }
 
-    /// Conditions test the body, so their paths are looked up in the example body.
+    /// Conditions test the body, so their paths are looked up in the example body (an
+    /// `exists` path too: a misspelt one would never match, and the example documents it).
     private mutating func checkConditionPath(_ path: String, at location: String) {
+        // `$event.type` reads the event in templates, but a condition sees only the body: such
+        // a path never matched a real event, and a body with a `$event` key could make it true.
+        if path.hasPrefix("$") {
+            report("conditions test the body: '\(path)' is not a body path (use \"when\" for the event type)", at: location)
+            return
+        }
         if let example, example[path: path] == nil {
             report("path '\(path)' is not in the example", at: location)
         }

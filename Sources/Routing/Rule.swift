@@ -29,9 +29,13 @@ public struct Rule: Sendable, Equatable, Codable {
 
     /// The ordering key for one event as text; nil without a key template or when `optional`
     /// dropped it. Rendered before any action runs, so it cannot read `$actions`.
+    /// The rendered ordering key; a key that renders empty (a null or missing value) is an
+    /// error rather than one shared lane for every such event.
     public func renderKey(context: JSONValue) throws(TemplateError) -> String? {
         guard let key else { return nil }
-        return try TemplateRenderer.renderOptional(key, context: context, field: "key")?.interpolationText
+        guard let text = try TemplateRenderer.renderOptional(key, context: context, field: "key")?.interpolationText else { return nil }
+        guard !text.isEmpty else { throw TemplateError(field: "key", path: "", message: "the ordering key rendered empty") }
+        return text
     }
 
     public var json: JSONValue {

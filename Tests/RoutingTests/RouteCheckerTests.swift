@@ -47,6 +47,29 @@ final class RouteCheckerTests: XCTestCase {
         return copy
     }
 
+    private func route(condition: String) -> String {
+        #"{"example": {"data": {"id": 1}}, "rules": [{"name": "r", "if": \#(condition), "actions": [{"name": "a", "api": "growcrm", "operation": "set_account_owner", "params": {"id": "{{ data.id }}"}}]}]}"#
+    }
+
+    /// A condition sees the body only: a `$event` path is refused where it is written, at load
+    /// and by the checker, instead of never matching (or matching a body's own `$event` key).
+    func testAConditionOnAnEventFieldIsRefused() {
+        let text = route(condition: #"{"equals": {"path": "$event.type", "value": "x"}}"#)
+        XCTAssertThrowsError(try RouteRules.parse(source: "s", text: text)) { error in
+            XCTAssertTrue("\(error)".contains("not a body path"), "\(error)")
+        }
+        XCTAssertEqual(RouteChecker.check(file: "s.json", text: text, operations: operations).count, 1)
+    }
+
+    /// An ordering key that renders empty (a null or missing value) is an error, not one lane
+    /// shared by every such event.
+    func testAnOrderingKeyThatRendersEmptyIsAnError() throws {
+        let rules = try RouteRules.parse(source: "s", text: #"{"rules": [{"name": "r", "key": "{{ data.email | lower }}", "actions": [{"name": "a", "api": "growcrm", "operation": "set_account_owner", "params": {"id": "1"}}]}]}"#)
+        let rule = try XCTUnwrap(rules.rules.first)
+        XCTAssertEqual(try rule.renderKey(context: .object(["data": .object(["email": .string("A@X")])])), "a@x")
+        XCTAssertThrowsError(try rule.renderKey(context: .object(["data": .object(["email": .null])])))
+    }
+
     func testGoodFileHasNoDiagnostics() {
         XCTAssertEqual(check(good), [])
     }
