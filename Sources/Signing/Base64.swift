@@ -60,6 +60,9 @@ public enum Base64 {
                     group = group << 6 | UInt32(sextet)
                 }
             }
+            // The bits padding leaves unused must be zero: otherwise four spellings decode to
+            // the same bytes, and a value should have one.
+            if padded == 2 && group & 0xFFFF != 0 || padded == 1 && group & 0xFF != 0 { return nil }
             bytes.append(UInt8(group >> 16 & 0xff))
             if padded < 2 { bytes.append(UInt8(group >> 8 & 0xff)) }
             if padded < 1 { bytes.append(UInt8(group & 0xff)) }

@@ -25,8 +25,8 @@ struct GenericFormat {
         let value = try HeaderValues.required(signatureHeader, in: header)
         let prefix = config.prefix ?? ""
         let encoding = config.encoding
-        // Comma-separated so a repeated header, which HTTP folds into one
-        // comma-joined value, still yields each signature.
+        // Several signatures may come in one header, comma-separated. (A header sent twice
+        // is not joined: the listener gives the first, so a second line is not read.)
         let tags = try HeaderValues.tags(
             from: HeaderValues.entries(of: value, separator: ","), header: signatureHeader
         ) { entry in

@@ -7,8 +7,8 @@ public struct GenericHMAC: Sendable, Equatable, Codable {
     public var header: String
     public var encoding: Encoding
     /// Text before the encoded tag in each signature entry, e.g. `"sha256="`.
-    /// Entries are comma-separated (a repeated header arrives comma-joined), so the
-    /// prefix cannot itself contain a comma.
+    /// Entries are comma-separated (several signatures in one header), so the prefix
+    /// cannot itself contain a comma.
     public var prefix: String?
     public var timestampHeader: String?
     /// The header carrying the sender's delivery id, used for deduplication.

@@ -51,12 +51,4 @@ public enum SignatureScheme: Sendable, Equatable {
         }
     }
 
-    /// Whether deliveries carry a signed timestamp that the verifier holds to its tolerance.
-    public var hasTimestamp: Bool {
-        switch self {
-        case .standardWebhooks, .svix, .stripe, .slack: true
-        case .github, .shopify: false
-        case .generic(let config): config.timestampHeader != nil
-        }
-    }
 }

@@ -5,6 +5,12 @@ public struct SignatureVerifier: Sendable {
     /// direction: old deliveries are replays, far-future ones pre-signed replays.
     public let tolerance: Int64
     let keys: [[UInt8]]
+
+    /// Whether `other` accepts a signature this one does: they share a key (and the scheme
+    /// signs alike), so a delivery captured for one source verifies at the other.
+    public func sharesKey(with other: SignatureVerifier) -> Bool {
+        keys.contains { key in other.keys.contains { ConstantTime.equals($0, key) } }
+    }
     /// `keys` made ready once, so each delivery's HMACs start from a copied state.
     let prepared: [HMACSHA256Key]
 

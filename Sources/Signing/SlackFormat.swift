@@ -16,8 +16,8 @@ enum SlackFormat {
     static func claim(header: (String) -> String?, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
         let timestamp = try HeaderValues.timestamp(timestampHeader, in: header)
         let value = try HeaderValues.required(signatureHeader, in: header)
-        // Comma-separated so a repeated header, which HTTP folds into one
-        // comma-joined value, still yields each signature.
+        // Several signatures may come in one header, comma-separated. (A header sent twice
+        // is not joined: the listener gives the first, so a second line is not read.)
         let tags = try HeaderValues.tags(
             from: HeaderValues.entries(of: value, separator: ","), header: signatureHeader
         ) { entry in

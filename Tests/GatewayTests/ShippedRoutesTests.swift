@@ -55,6 +55,30 @@ final class ShippedRoutesTests: XCTestCase {
         }
     }
 
+    /// A source prints without its key; two sources with one secret are told apart from two
+    /// with their own (the start warns of the first: a capture for one verifies at the other).
+    func testSourcesPrintWithoutTheirKeyAndSharedKeysAreFound() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-src-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, variable) in [("a", "SECRET_ONE"), ("b", "SECRET_ONE"), ("c", "SECRET_TWO")] {
+            try #"{"verify": {"scheme": "github", "secrets": [{"env": "\#(variable)"}]}}"#
+                .write(toFile: folder.appendingPathComponent("\(name).json").path, atomically: true, encoding: .utf8)
+        }
+        let catalog = try SourceCatalog.load(directory: folder.path,
+                                             secrets: SecretResolver(environment: ["SECRET_ONE": "shared-secret-value", "SECRET_TWO": "own-secret"]),
+                                             devSecrets: nil, logger: Logger(minimum: .error))
+        let a = try XCTUnwrap(catalog.sources["a"]), b = try XCTUnwrap(catalog.sources["b"]), c = try XCTUnwrap(catalog.sources["c"])
+        XCTAssertTrue(a.verifier.sharesKey(with: b.verifier))
+        XCTAssertFalse(a.verifier.sharesKey(with: c.verifier))
+        var dumped = ""
+        dump(a, to: &dumped)
+        for text in ["\(a)", String(reflecting: a), dumped] {
+            XCTAssertFalse(text.contains("115, 104, 97"), "the key's bytes (\"sha...\") in: \(text)")
+        }
+        XCTAssertTrue("\(a)".contains("<redacted>"))
+    }
+
     func testCheckVerbReportsFileAndLineAndExitsNonZero() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

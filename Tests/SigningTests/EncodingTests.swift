@@ -31,6 +31,19 @@ final class EncodingTests: XCTestCase {
         }
     }
 
+    /// One spelling per value: the bits the padding leaves unused must be zero ("Zg==" is
+    /// "f"; "Zh==" used to decode to "f" too), so a signature has a single valid form.
+    func testBase64RefusesNonZeroUnusedBits() {
+        XCTAssertEqual(Base64.decode("Zg=="), Array("f".utf8))
+        XCTAssertNil(Base64.decode("Zh=="))
+        XCTAssertNil(Base64.decode("Zm9="))
+        XCTAssertEqual(Base64.decode("Zm8="), Array("fo".utf8))
+        for n in 0..<64 {
+            let bytes = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+            XCTAssertEqual(Base64.decode(Base64.encode(bytes)), bytes, "round trip of \(n) bytes")
+        }
+    }
+
     func testBase64UsesStandardAlphabet() {
         XCTAssertEqual(Base64.encode([0xfb, 0xff, 0xbf]), "+/+/")
         XCTAssertEqual(Base64.decode("+/+/"), [0xfb, 0xff, 0xbf])

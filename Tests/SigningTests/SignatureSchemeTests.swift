@@ -23,15 +23,15 @@ final class SignatureSchemeTests: XCTestCase {
         XCTAssertNil(SignatureScheme(name: ""))
     }
 
-    func testHasTimestamp() {
-        XCTAssertTrue(SignatureScheme.standardWebhooks.hasTimestamp)
-        XCTAssertTrue(SignatureScheme.svix.hasTimestamp)
-        XCTAssertTrue(SignatureScheme.stripe.hasTimestamp)
-        XCTAssertTrue(SignatureScheme.slack.hasTimestamp)
-        XCTAssertFalse(SignatureScheme.github.hasTimestamp)
-        XCTAssertFalse(SignatureScheme.shopify.hasTimestamp)
-        XCTAssertTrue(SignatureScheme.generic(generic).hasTimestamp)
-        XCTAssertFalse(SignatureScheme.generic(GenericHMAC(header: "x-sig")).hasTimestamp)
+    func testSignsTimestamp() {
+        XCTAssertTrue(SignatureScheme.standardWebhooks.signsTimestamp)
+        XCTAssertTrue(SignatureScheme.svix.signsTimestamp)
+        XCTAssertTrue(SignatureScheme.stripe.signsTimestamp)
+        XCTAssertTrue(SignatureScheme.slack.signsTimestamp)
+        XCTAssertFalse(SignatureScheme.github.signsTimestamp)
+        XCTAssertFalse(SignatureScheme.shopify.signsTimestamp)
+        XCTAssertTrue(SignatureScheme.generic(generic).signsTimestamp)
+        XCTAssertFalse(SignatureScheme.generic(GenericHMAC(header: "x-sig")).signsTimestamp)
     }
 
     func testGenericConfigCodable() throws {

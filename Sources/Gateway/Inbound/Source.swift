@@ -1,5 +1,4 @@
 import Routing
-import Routing
 import Signing
 
 /// One configured inbound source, ready to verify: what `POST /webhooks/{name}` checks.
@@ -22,4 +21,14 @@ public struct Source: Sendable {
 
     /// The body has to be parsed when the id or type live inside it.
     var needsBody: Bool { idPath != nil || typePath != nil }
+}
+
+/// Printed without its key, as `SignatureVerifier` is: a source in a log line or a `dump`
+/// must not carry the secret.
+extension Source: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "Source(\(name), scheme: \(scheme.name), file: \(file), key: <redacted>)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror {
+        Mirror(self, children: ["name": name, "scheme": scheme.name, "file": file, "verifier": verifier, "rules": rules.rules.count])
+    }
 }

@@ -24,6 +24,17 @@ public struct SourceCatalog: Sendable {
                                         devSecrets: devSecrets, logger: logger)
             sources[source.name] = source
         }
+        // A delivery signed for one source verifies at another with the same key (one GitHub
+        // secret for several repositories, say): dedupe keys are per source, so it would be
+        // accepted again there, and its rules run. Said at start; not refused, as it can be
+        // the intent.
+        let ordered = sources.values.sorted { $0.name < $1.name }
+        for (i, a) in ordered.enumerated() {
+            for b in ordered[(i + 1)...] where a.scheme.name == b.scheme.name && a.verifier.sharesKey(with: b.verifier) {
+                logger.warning("two sources share a signing key: a delivery captured for one is accepted by the other as a new event",
+                               [("sources", "\(a.name), \(b.name)")])
+            }
+        }
         return SourceCatalog(sources: sources)
     }
 
