@@ -90,7 +90,7 @@ private func verifyAll(_ schemes: [SignatureScheme], extraKeys: [Int: [UInt8]], 
         let verifier = SignatureVerifier(scheme: scheme, keys: keys, tolerance: tolerance)
         switch verifier.verify(header: header, body: body, now: now) {
         case .success(let delivery):
-            if scheme.hasTimestamp {
+            if scheme.signsTimestamp {
                 require(delivery.timestamp != nil, "\(scheme.name): verified without the timestamp it signs")
             }
         case .failure(let failure):
