@@ -26,6 +26,15 @@ final class APIConnection: Sendable {
         }
     }
 
+    /// The credentials this connection sends, for taking them out of what the API answers.
+    var secrets: [String] {
+        switch endpoint.auth {
+        case .apiKeyHeader(_, let key): return [key]
+        case .bearer(let token): return [token]
+        case .oauthClientCredentials: return tokens?.credentials ?? []
+        }
+    }
+
     /// Sends one request with the API's credentials. With OAuth, a 401 means the token died
     /// early (revoked, clock skew): the token is fetched again once and the request resent
     /// once, which is safe because a 401 means nothing was done.

@@ -10,14 +10,17 @@ import Routing
 enum APIErrorMessage {
     static let limit = 500
 
-    static func of(_ reply: HTTPReply) -> String {
-        let text: String
+    /// `hiding`: the credentials the request carried, taken out before the text is cut, so
+    /// no part of one survives the cut.
+    static func of(_ reply: HTTPReply, hiding secrets: [String] = []) -> String {
+        var text: String
         if let json = reply.json, case .object(let members) = json {
             text = fromObject(members)
         } else {
             text = String(decoding: reply.body, as: UTF8.self)
                 .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
         }
+        text = SecretRedaction.redact(text, secrets)
         let message = text.isEmpty ? HTTPURLResponse.localizedString(forStatusCode: reply.status) : text
         return message.count > limit ? String(message.prefix(limit)) + "…" : message
     }

@@ -52,8 +52,10 @@ struct AttemptFailure: Error, Sendable {
     }
 
     /// An answer outside 2xx. 408, 429 and 5xx pass; other refusals would be repeated.
-    static func reply(_ reply: HTTPReply, api: APIName) -> AttemptFailure {
-        let message = APIErrorMessage.of(reply)
+    /// `secrets`: the credentials the request carried; an answer that echoes one has it
+    /// taken out before it becomes the outcome's text.
+    static func reply(_ reply: HTTPReply, api: APIName, secrets: [String] = []) -> AttemptFailure {
+        let message = APIErrorMessage.of(reply, hiding: secrets)
         switch reply.status {
         case 408, 429, 500...599:
             return AttemptFailure(retryable: true, status: reply.status, detail: "HTTP \(reply.status): \(message)",

@@ -9,11 +9,11 @@ enum LookupResult: Sendable {
     case failed(AttemptFailure)
 
     /// A failed search request, worded as such.
-    static func failed(_ exchange: Exchange, while doing: String, api: APIName) -> LookupResult {
+    static func failed(_ exchange: Exchange, while doing: String, via connection: APIConnection) -> LookupResult {
         let failure: AttemptFailure
         switch exchange {
         case .failure(let f): failure = f
-        case .reply(let reply): failure = .reply(reply, api: api)
+        case .reply(let reply): failure = .reply(reply, api: connection.api, secrets: connection.secrets)
         }
         return .failed(AttemptFailure(retryable: failure.retryable, status: failure.status,
                                       detail: "\(doing): \(failure.detail)", retryAfterSeconds: failure.retryAfterSeconds))

@@ -16,7 +16,7 @@ struct LuminousContactFinder {
             + URLEscaping.query([("email[eq]", email), ("limit", "100")])
         let exchange = await connection.send("GET", target, body: nil)
         guard case .reply(let reply) = exchange, (200...299).contains(reply.status) else {
-            return .failed(exchange, while: "looking for an existing contact", api: .luminous)
+            return .failed(exchange, while: "looking for an existing contact", via: connection)
         }
         guard case .array(let contacts)? = reply.json?[path: "data"] else {
             return .failed(AttemptFailure(retryable: true, status: reply.status,

@@ -35,7 +35,7 @@ struct OperationRunner: Sendable {
             return .succeeded(status: reply.status, result: ResultReader.read(reply, for: definition, params: request.params),
                               note: "already gone (an earlier attempt with an unknown outcome may have done it)")
         }
-        let refusal = AttemptFailure.reply(reply, api: definition.api)
+        let refusal = AttemptFailure.reply(reply, api: definition.api, secrets: connection.secrets)
         guard let finder = definition.duplicateFinder, finder.isDuplicate(reply) else {
             return refusal.outcome(label: definition.label)
         }

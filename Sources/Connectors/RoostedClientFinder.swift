@@ -18,7 +18,7 @@ struct RoostedClientFinder {
             let target = "/clients?" + URLEscaping.query([("items_per_page", String(Self.pageSize)), ("page", String(page))])
             let exchange = await connection.send("GET", target, body: nil)
             guard case .reply(let reply) = exchange, (200...299).contains(reply.status) else {
-                return .failed(exchange, while: "looking for an existing client", api: .roosted)
+                return .failed(exchange, while: "looking for an existing client", via: connection)
             }
             guard case .array(let clients)? = reply.json?[path: "clients"] else {
                 return .failed(AttemptFailure(retryable: true, status: reply.status,

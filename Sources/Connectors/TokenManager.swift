@@ -48,6 +48,13 @@ final class TokenManager: Sendable {
         return await fetch!.value
     }
 
+    /// What this manager sends or holds that an answer must not echo: the client's id and
+    /// secret, their Basic form, and the current token.
+    var credentials: [String] {
+        let basic = Data("\(clientID):\(clientSecret)".utf8).base64EncodedString()
+        return [clientID, clientSecret, basic] + (state.withLock { $0.current?.value }.map { [$0] } ?? [])
+    }
+
     /// Forgets `token` after the API refused it, unless another caller already replaced it.
     func discard(_ token: String) {
         state.withLock { state in
@@ -101,7 +108,7 @@ final class TokenManager: Sendable {
         if reply.status == 401 || (reply.status == 400 && json?[path: "error"] == .string("invalid_client")) {
             return (.failure(.permanent("\(api.displayName) rejected the client credentials (HTTP \(reply.status) invalid_client)", status: reply.status)), 0)
         }
-        let failure = AttemptFailure.reply(reply, api: api)
+        let failure = AttemptFailure.reply(reply, api: api, secrets: credentials)
         return (.failure(AttemptFailure(retryable: failure.retryable, status: failure.status, detail: "token request: \(failure.detail)",
                                         retryAfterSeconds: failure.retryAfterSeconds)), 0)
     }

@@ -16,6 +16,22 @@ final class FailureTests: XCTestCase {
         XCTAssertNil(retryAfter)
     }
 
+    /// An error answer that echoes the request's credential: the key is taken out of the
+    /// outcome's text, which goes on to the log, /status and subscribers' notifications.
+    func testAnErrorEchoingTheCredentialIsRedacted() async throws {
+        let h = try Harness()
+        defer { h.stop() }
+        h.roosted.faults.add(.status(401, body: #"{"message": "Invalid API key dev-roosted-key for this account"}"#))
+        let outcome = await h.perform(action("roosted", "create_client", body: #"{"client_name": "Echo"}"#))
+        guard case .permanent(_, let error) = outcome else { return XCTFail("\(outcome)") }
+        XCTAssertFalse(error.contains("dev-roosted-key"), error)
+        XCTAssertTrue(error.contains("Invalid API key [redacted] for this account"), error)
+        h.growcrm.faults.add(.status(500, body: #"{"message": "bad token Bearer dev-growcrm-key"}"#))
+        let second = await h.perform(action("growcrm", "get_contact", params: ["id": "2"]))
+        guard case .retryable(_, let text, _) = second else { return XCTFail("\(second)") }
+        XCTAssertFalse(text.contains("dev-growcrm-key"), text)
+    }
+
     func testTooManyRequestsSurfacesRetryAfter() async throws {
         let h = try Harness()
         defer { h.stop() }
