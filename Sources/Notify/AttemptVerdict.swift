@@ -47,10 +47,13 @@ struct AttemptVerdict: Sendable, Equatable {
 
     /// The start of an error body as one printable line, at most 200 characters.
     static func excerpt(_ body: [UInt8], redact: [String]) -> String {
-        var text = String(decoding: body.prefix(400).map { $0 >= 0x20 && $0 < 0x7F ? $0 : 0x20 }, as: UTF8.self)
-        for secret in redact where secret.utf8.count >= 4 {
-            text = text.replacingAll(secret, with: "[redacted]")
+        // Redacted over the whole prefix the client kept, before anything is cleaned or cut:
+        // an echo that straddles the cut or holds a tab must still match whole.
+        var raw = String(decoding: body, as: UTF8.self)
+        for secret in redact.sorted(by: { $0.utf8.count > $1.utf8.count }) where secret.utf8.count >= 4 {
+            raw = raw.replacingAll(secret, with: "[redacted]")
         }
+        var text = String(decoding: Array(raw.utf8).prefix(400).map { $0 >= 0x20 && $0 < 0x7F ? $0 : 0x20 }, as: UTF8.self)
         text = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
         return text.count > 200 ? String(text.prefix(200)) + "…" : text
     }

@@ -52,7 +52,17 @@ final class SubscriberLane: Sendable {
         schedule = Mutex(LaneSchedule(subscriberID: subscriber.config.id, policy: policy, now: WallClock.milliseconds()))
         waker = LaneWaker()
         extraHeaders = (subscriber.config.headers ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        redactions = extraHeaders.map(\.1)
+        // What the subscriber is sent that may be a credential, as it could come back in an
+        // error body: each header value, its last word (the token after "Bearer "), and the
+        // URL's query values and whole request target (a token in the query).
+        var secrets = extraHeaders.map(\.1)
+        secrets += extraHeaders.compactMap { $0.1.split(separator: " ").last.map(String.init) }
+        if let parsed, parsed.requestTarget.contains("?") {
+            secrets.append(parsed.requestTarget)
+            let query = parsed.requestTarget.split(separator: "?", maxSplits: 1).last ?? ""
+            secrets += query.split(separator: "&").compactMap { $0.split(separator: "=", maxSplits: 1).dropFirst().first.map(String.init) }
+        }
+        redactions = secrets
     }
 
     // MARK: - Lifecycle

@@ -232,6 +232,29 @@ final class DeliveryFlowTests: XCTestCase {
         XCTAssertEqual(sink.acceptedConnections, 2)
     }
 
+    /// A subscriber's error body that echoes what it was sent (the bare token of an
+    /// Authorization header, a token in the URL's query) has it redacted in the recorded error.
+    func testAnErrorBodyEchoingTheSubscribersCredentialsIsRedacted() throws {
+        let sink = try ScriptedSink { _, _ in
+            .respond(HTTPResponseFactory.status(400, body: "token abc123secret expired;\tno route for /in?token=QUERYSECRET99"))
+        }
+        defer { sink.stop() }
+        let journal = MemoryDeliveryJournal()
+        let notifier = Harness.notifier([Harness.subscriber("echo", url: "http://127.0.0.1:\(sink.port)/in?token=QUERYSECRET99", schedule: [0, 30]) {
+            $0.headers = ["Authorization": "Bearer abc123secret"]
+        }], journal: journal)
+        notifier.start()
+        defer { notifier.stop(graceSeconds: 0.1) }
+        let n = Harness.notification()
+        notifier.publish(n)
+        let id = DeliveryID.make(notificationID: n.id, subscriberID: "echo")
+        XCTAssertTrue(Harness.wait(5) { journal.state().deliveries[id]?.lastError != nil })
+        let error = try XCTUnwrap(journal.state().deliveries[id]?.lastError)
+        XCTAssertFalse(error.contains("abc123secret"), error)
+        XCTAssertFalse(error.contains("QUERYSECRET99"), error)
+        XCTAssertTrue(error.contains("[redacted]"), error)
+    }
+
     /// A receiver closing idle keep-alive connections costs no failed attempt: a closed
     /// connection is noticed (or the request goes again on a new one).
     func testIdleConnectionsClosedByTheReceiverAreReplaced() throws {
