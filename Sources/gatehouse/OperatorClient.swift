@@ -76,7 +76,7 @@ struct OperatorClient {
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         let outcome = Mutex<Result<(Int, [UInt8]), Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        let session = URLSession(configuration: .ephemeral)
+        let session = URLSession(configuration: .ephemeral, delegate: RedirectRefusal(), delegateQueue: nil)
         session.dataTask(with: request) { data, response, error in
             let result: Result<(Int, [UInt8]), Error>
             if let error {

@@ -1,5 +1,7 @@
 import Foundation
 import Gateway
+import HTTP1
+import Sockets
 import TestSupport
 import XCTest
 
@@ -79,6 +81,27 @@ final class OperatorCLITests: XCTestCase {
         let unset = try Self.run(binary, ["status", "--url", url, "--token-env", "GATEHOUSE_CLI_TOKEN_UNSET"])
         XCTAssertEqual(unset.status, 1)
         XCTAssertTrue(unset.err.contains("GATEHOUSE_CLI_TOKEN_UNSET"), unset.err)
+    }
+
+    /// The CLI follows no redirect: the operator token must not go to the host a 3xx names.
+    func testTheCLIDoesNotCarryTheTokenAcrossARedirect() throws {
+        let binary = try GatehouseBinary.locate()
+        let seen = LockedList<String>()
+        let elsewhere = HTTPServer(configuration: .init(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: 1)) { request, responder in
+            seen.append(request.headers["authorization"] ?? "-")
+            responder.respond(.text(.ok, "{}"))
+        }
+        let elsewherePort = try elsewhere.start().port
+        defer { elsewhere.shutdown(grace: 0.2) }
+        let redirecting = HTTPServer(configuration: .init(address: try SocketAddress(parsing: "127.0.0.1:0"), loops: 1)) { _, responder in
+            responder.respond(.text(HTTPStatus(302), headers: [("Location", "http://127.0.0.1:\(elsewherePort)/status")]))
+        }
+        let port = try redirecting.start().port
+        defer { redirecting.shutdown(grace: 0.2) }
+        let run = try Self.run(binary, ["status", "--url", "http://127.0.0.1:\(port)", "--token-env", "GATEHOUSE_CLI_TOKEN"],
+                               environment: ["GATEHOUSE_CLI_TOKEN": Self.token])
+        XCTAssertNotEqual(run.status, 0)
+        XCTAssertEqual(seen.items, [], "the token followed the redirect")
     }
 
     func testStatusVerbSaysWhenNothingAnswers() throws {
