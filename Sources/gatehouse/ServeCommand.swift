@@ -27,6 +27,7 @@ enum ServeCommand: Command {
 
         let configuration = try ConfigurationFlags.resolve(arguments)
         let logger = Logger()
+        OpenFileLimit.raise(for: configuration.maxConnections, logger: logger)
         var simulators: (SimulatorFleet, ConnectorSettings)?
         if configuration.apis.simulate { simulators = try SimulatedAPIs.start(logger: logger) }
         let gateway = try Gateway(configuration: configuration, logger: logger, connectors: simulators?.1)

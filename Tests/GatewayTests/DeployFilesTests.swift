@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Notify
 import Signing
 import XCTest
 
@@ -104,7 +105,7 @@ final class DeployFilesTests: XCTestCase {
             preStop = seconds
         }
         let needed = Double(preStop) + configuration.shutdownGraceSeconds + Deploy.actionDrainSeconds
-        XCTAssertGreaterThan(Double(grace), needed, "terminationGracePeriodSeconds \(grace) ≤ preStop \(preStop) + shutdown grace \(configuration.shutdownGraceSeconds) + action drain \(Deploy.actionDrainSeconds)")
+        XCTAssertGreaterThan(Double(grace), needed, "terminationGracePeriodSeconds \(grace) ≤ preStop \(preStop) + shutdown grace \(configuration.shutdownGraceSeconds) + the rest of a stop \(Deploy.actionDrainSeconds)")
 
         // Least privilege.
         XCTAssertEqual(J.value(pod, "securityContext.runAsNonRoot") as? Bool, true, "pod runAsNonRoot")
@@ -191,7 +192,7 @@ final class DeployFilesTests: XCTestCase {
         XCTAssertEqual(configuration.routes, "/etc/gatehouse/routes")
         let stop = try XCTUnwrap(unit.values(service, "TimeoutStopSec").last.flatMap(Deploy.seconds), "TimeoutStopSec missing or unreadable")
         XCTAssertGreaterThan(stop, configuration.shutdownGraceSeconds + Deploy.actionDrainSeconds,
-                             "TimeoutStopSec must outlast the shutdown grace plus the action drain")
+                             "TimeoutStopSec must outlast the shutdown grace plus the rest of a stop")
         let files = try XCTUnwrap(unit.values(service, "LimitNOFILE").last.flatMap { Int($0.split(separator: ":").last ?? "") }, "LimitNOFILE")
         XCTAssertGreaterThanOrEqual(files, configuration.maxConnections + 1024, "LimitNOFILE below max_connections plus headroom")
     }
@@ -381,8 +382,10 @@ enum Deploy {
     /// The repository root: this file is Tests/GatewayTests/DeployFilesTests.swift.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let unitURL = root.appendingPathComponent("deploy/systemd/gatehouse.service")
-    /// How long `ActionEngine.stop` waits for action attempts already sent, after the grace.
-    static let actionDrainSeconds = 5.0
+    /// What a stop takes after the shutdown grace: `ActionEngine.stop` waits up to 5 s for
+    /// attempts already sent, `Notifier.stop` up to `Notifier.stopGraceSeconds` for deliveries,
+    /// and the closing snapshot (a few seconds allowed for a large state).
+    static let actionDrainSeconds = 5.0 + Notifier.stopGraceSeconds + 5
 
     static func temporaryDirectory() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-deploy-\(UUID().uuidString)")

@@ -140,3 +140,31 @@ final class NotifyListener {
         return messages
     }
 }
+
+/// `serve` raises its soft open-file limit to the hard one: containers start it at 1024,
+/// and each connection is a descriptor.
+final class OpenFileLimitTests: XCTestCase {
+    func testServeRaisesItsSoftOpenFileLimitToTheHardOne() throws {
+        let binary = try GatehouseBinary.locate()
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let port = try GatehouseBinary.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "ulimit -Sn 512 && exec \"$0\" serve --listen 127.0.0.1:\(port) --data \"$1\" --routes \"$2\"",
+                             binary.path, harness.data, harness.routes]
+        process.environment = ProcessInfo.processInfo.environment.merging(harness.environment) { $1 }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        try GatehouseBinary.waitUntilReady(port: port)
+        let limits = try String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)
+        let line = try XCTUnwrap(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        XCTAssertEqual(fields[3], fields[4], "soft limit not raised to the hard one: \(line)")
+        XCTAssertNotEqual(fields[3], "512")
+    }
+}
