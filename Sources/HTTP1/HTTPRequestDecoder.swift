@@ -43,9 +43,22 @@ public struct HTTPRequestDecoder {
 
     public init(limits: HTTPLimits) { self.limits = limits }
 
+    /// Storage kept across requests once the buffer empties; a larger one (a big body
+    /// passed through) is given back, or every connection that ever carried one would hold it
+    /// for as long as it stays open.
+    static let keptCapacity = 64 * 1024
+
+    /// The bytes of storage the decoder holds, used or not: what an idle connection costs.
+    public var storageBytes: Int { buffer.capacity }
+
+    /// Empties the buffer, keeping its storage only if that is small.
+    private mutating func empty() {
+        if buffer.capacity > Self.keptCapacity { buffer = [] } else { buffer.removeAll(keepingCapacity: true) }
+    }
+
     public mutating func append(_ bytes: UnsafeRawBufferPointer) {
         if start > 0 && start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            empty()
             headScanFrom = 0
             start = 0
         }
@@ -163,11 +176,19 @@ public struct HTTPRequestDecoder {
         return found
     }
 
+    /// `chunked`, ASCII letters in either case, with only spaces or tabs around it.
+    static func isChunked(_ value: String) -> Bool {
+        let bytes = Array(value.utf8).drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 }.reversed()
+        let word = Array("chunked".utf8)
+        guard bytes.count == word.count else { return false }
+        return zip(bytes, word).allSatisfy { b, w in b == w || (b >= 0x41 && b <= 0x5A && b + 0x20 == w) }
+    }
+
     private mutating func consume(upTo index: Int) {
         start = index
         headScanFrom = index
         if start == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            empty()
             start = 0
             headScanFrom = 0
         } else if start > 64 * 1024 {
@@ -306,8 +327,13 @@ public struct HTTPRequestDecoder {
         if !codings.isEmpty {
             if lengthCount > 0 { throw HTTPFramingError(.badRequest, "both Content-Length and Transfer-Encoding") }
             if minor == 0 { throw HTTPFramingError(.badRequest, "Transfer-Encoding in an HTTP/1.0 request") }
-            let list = codings.joined(separator: ",").lowercased().split(separator: ",").map { $0.trimmingWhitespace() }
-            guard list == ["chunked"] else { throw HTTPFramingError(.notImplemented, "unsupported transfer coding") }
+            // Exactly one field, exactly `chunked` in ASCII of either case, compared as bytes:
+            // String's lowercasing and equality would take "chun\u{212A}ed" (a Kelvin sign)
+            // for it, and a list with an empty member (`chunked,`) would pass a split. A proxy
+            // that read any of these differently would frame the request differently.
+            guard codings.count == 1, Self.isChunked(codings[0]) else {
+                throw HTTPFramingError(.notImplemented, "unsupported transfer coding")
+            }
             framing = .chunked
         } else if lengthCount > 0 {
             if lengthCount > 1 { throw HTTPFramingError(.badRequest, "duplicate Content-Length") }
@@ -323,7 +349,9 @@ public struct HTTPRequestDecoder {
             guard expect.lowercased() == "100-continue" else {
                 throw HTTPFramingError(.expectationFailed, "unsupported expectation")
             }
-            expectContinue = true
+            // An HTTP/1.0 client's expectation is ignored (RFC 9110 §10.1.1): it may take an
+            // interim 100 for the final answer.
+            expectContinue = minor == 1
         }
         let keepAlive = minor == 1 ? !connectionTokens.contains("close") : connectionTokens.contains("keep-alive")
         return Head(method: method, target: target, minorVersion: minor, headers: headers,

@@ -39,6 +39,15 @@ final class HTTPFramingTests: XCTestCase {
         try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501)
         try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n", 501)
     }
+    /// Only exactly `chunked`, compared as ASCII bytes, in one field: a Kelvin sign in place
+    /// of the k (which String's lowercasing folds to k), an empty list member, or a second
+    /// field are refused as nginx refuses them.
+    func testTransferEncodingIsMatchedAsBytesInOneField() throws {
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chun\u{212A}ed\r\n\r\n0\r\n\r\n", 501)
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked,\r\n\r\n0\r\n\r\n", 501)
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: , chunked\r\n\r\n0\r\n\r\n", 501)
+        try assertRefused("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 501)
+    }
     func testObsFold() throws {
         try assertRefused("GET / HTTP/1.1\r\nHost: x\r\nX-A: one\r\n two\r\n\r\n", 400)
     }

@@ -72,6 +72,20 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertEqual(client.readResponses(1).first?.body, "POST /e 4 data\n")
     }
 
+    /// An HTTP/1.0 client's Expect is ignored (RFC 9110 §10.1.1): no interim 100, the final
+    /// answer once the body is there.
+    func testExpectContinueFromHTTP10GetsNoInterimAnswer() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("POST /e HTTP/1.0\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        usleep(200_000)
+        client.send("data")
+        let answer = client.readResponses(1).first
+        XCTAssertEqual(answer?.status, 200, "an interim 100 came first")
+        XCTAssertEqual(answer?.body, "POST /e 4 data\n")
+    }
+
     func testExpectContinueWithTooLargeBodyIsRefusedBeforeUpload() throws {
         var limits = HTTPLimits()
         limits.maxBodyBytes = 10
