@@ -3,24 +3,27 @@ import Glibc
 
 /// Each connection is a descriptor, and containers start processes with a soft limit of 1024
 /// open files: past it `accept` fails and clients hang. `serve` raises its soft limit to the
-/// hard one, as systemd's `LimitNOFILE` would, and says when even that is short of
-/// `max_connections` plus room for the log, snapshots and API connections.
+/// hard one, as systemd's `LimitNOFILE` would; when even that is short of `max_connections`
+/// plus room for the log, snapshots and API connections, it lowers the connection cap to fit,
+/// so a connection past it gets the listener's 503 rather than an `accept` that fails.
 enum OpenFileLimit {
     static let headroom = 256
 
-    static func raise(for maxConnections: Int, logger: Logger) {
+    /// The connection cap to run with: `maxConnections`, or less if the descriptors are short.
+    static func raise(for maxConnections: Int, logger: Logger) -> Int {
         var limit = rlimit()
-        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return }
+        guard getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return maxConnections }
         if limit.rlim_cur < limit.rlim_max {
             var raised = limit
             raised.rlim_cur = limit.rlim_max
             if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
         }
         let wanted = rlim_t(maxConnections + headroom)
-        if limit.rlim_cur < wanted {
-            logger.warning("the open-file limit is below max_connections plus room for the log: connections past it will be refused",
-                           [("limit", "\(limit.rlim_cur)"), ("max_connections", "\(maxConnections)"),
-                            ("fix", "raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower max_connections")])
-        }
+        guard limit.rlim_cur < wanted else { return maxConnections }
+        let fits = max(1, Int(limit.rlim_cur) - headroom)
+        logger.warning("the open-file limit is below max_connections plus room for the log: serving at most \(fits) connections",
+                       [("limit", "\(limit.rlim_cur)"), ("max_connections", "\(maxConnections)"),
+                        ("fix", "raise it (ulimit -n, LimitNOFILE, --ulimit nofile) or lower max_connections")])
+        return fits
     }
 }

@@ -25,9 +25,9 @@ enum ServeCommand: Command {
     static func run(_ arguments: Arguments) throws -> Int32 {
         var stopSignals = StopSignals.block()
 
-        let configuration = try ConfigurationFlags.resolve(arguments)
+        var configuration = try ConfigurationFlags.resolve(arguments)
         let logger = Logger()
-        OpenFileLimit.raise(for: configuration.maxConnections, logger: logger)
+        configuration.maxConnections = OpenFileLimit.raise(for: configuration.maxConnections, logger: logger)
         var simulators: (SimulatorFleet, ConnectorSettings)?
         if configuration.apis.simulate { simulators = try SimulatedAPIs.start(logger: logger) }
         let gateway = try Gateway(configuration: configuration, logger: logger, connectors: simulators?.1)

@@ -167,4 +167,31 @@ final class OpenFileLimitTests: XCTestCase {
         XCTAssertEqual(fields[3], fields[4], "soft limit not raised to the hard one: \(line)")
         XCTAssertNotEqual(fields[3], "512")
     }
+
+    /// With too few descriptors for max_connections, the cap is lowered to fit: a connection
+    /// past it gets the listener's 503 at once, not an accept that fails while it hangs.
+    func testTooFewDescriptorsLowerTheConnectionCap() throws {
+        let binary = try GatehouseBinary.locate()
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let port = try GatehouseBinary.freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "ulimit -n 400 && exec \"$0\" serve --listen 127.0.0.1:\(port) --data \"$1\" --routes \"$2\"",
+                             binary.path, harness.data, harness.routes]
+        process.environment = ProcessInfo.processInfo.environment.merging(harness.environment) { $1 }
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
+        try GatehouseBinary.waitUntilReady(port: port)
+        var held: [RawClient] = []
+        for _ in 0..<170 { held.append(try RawClient(port: port, timeoutSeconds: 3)) }
+        // The cap is 400 - 256 = 144: the last ones are over it.
+        let answer = held.last?.request("GET", "/healthz")
+        XCTAssertEqual(answer?.status, 503, "a connection past the cap was not refused")
+        XCTAssertEqual(held.first?.request("GET", "/healthz")?.status, 200, "the first ones are served")
+    }
 }
