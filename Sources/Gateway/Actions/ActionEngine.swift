@@ -20,6 +20,8 @@ final class ActionEngine: Sendable {
     private let notifier: Notifier?
     private let scheduler = Mutex(SchedulerState())
     private let wake = DispatchSemaphore(value: 0)
+    /// Where events are planned into jobs, in the order they became durable.
+    private let routingQueue = DispatchQueue(label: "gatehouse.actions.routing")
     private let stopped = DispatchSemaphore(value: 0)
 
     /// The scheduler's own bookkeeping (not state of record: rebuilt from the fold on start).
@@ -112,11 +114,17 @@ final class ActionEngine: Sendable {
 
     // MARK: - Routing
 
-    /// Called once a received event is durable.
+    /// Called once a received event is durable, on the log's writer thread: the planning
+    /// (which parses the body) goes to a queue of its own, so a batch of large bodies does
+    /// not hold up the next group commit.
     func route(_ event: ReceivedEvent, offset: UInt64) {
         // Its own record says it planned nothing (its source had no rules); writing a second
         // record per webhook to say so again cost a log append, a fold and a lock round.
         guard !event.routedAtIntake else { return }
+        routingQueue.async { [self] in plan(event, offset: offset) }
+    }
+
+    private func plan(_ event: ReceivedEvent, offset: UInt64) {
         guard scheduler.withLock({ $0.routing.insert(offset).inserted }) else { return }
         // The sweep may have read the event as unrouted just before its routing was folded
         // (the fold changes before `routing` lets go): routed once is enough.
