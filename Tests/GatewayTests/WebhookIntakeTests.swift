@@ -263,9 +263,14 @@ final class WebhookIntakeTests: XCTestCase {
         let client = try RawClient(port: port)
         let response = client.request("POST", "/webhooks/form", headers: [("X-Sig", "sha256=" + Hex.encode(mac)), ("X-Ts", "\(ts)")], body: body)
         XCTAssertEqual(response?.status, 400)
-        XCTAssertEqual(response?.body, "event id or type too long\n", "not taken for an unreadable body")
+        XCTAssertEqual(response?.body, "event id, type or content type too long\n", "not taken for an unreadable body")
         let status = try JSONValue.parse(Array((client.request("GET", "/status")?.body ?? "").utf8))
         XCTAssertEqual(status[path: "sources.form.rejected.identifier_too_long"], .int(1), "counted on its own")
+        // The content type goes into the record beside the body as well.
+        let small = Array(#"{"event_type":"x"}"#.utf8)
+        let headers = GatewayHarness.svixHeaders(id: "long-content-type", body: small).filter { $0.0 != "Content-Type" }
+            + [("Content-Type", "application/json; x=" + String(repeating: "c", count: 2000))]
+        XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: headers, body: small)?.status, 400)
     }
 
     func testBodyOverTheConfiguredLimitIs413() throws {

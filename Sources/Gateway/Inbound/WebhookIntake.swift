@@ -57,7 +57,7 @@ public final class WebhookIntake: Sendable {
         } catch let error as OverlongIdentifier {
             counters.reject(source.name, "identifier_too_long")
             logger.warning("webhook refused", [("source", source.name), ("reason", error.description)])
-            responder.respond(.text(.badRequest, "event id or type too long"))
+            responder.respond(.text(.badRequest, "event id, type or content type too long"))
             return
         } catch {
             counters.reject(source.name, "unreadable_body")
@@ -110,10 +110,11 @@ public final class WebhookIntake: Sendable {
             response = Self.accepted(key.eventID, duplicate: false)
             if waiters.count > 1 { for _ in 1..<waiters.count { counters.duplicate(key.source) } }
         case .failure(.overloaded):
-            counters.reject(key.source, "overloaded")
+            // Each copy waiting on this write gets the same 503, and is counted as refused.
+            for _ in waiters { counters.reject(key.source, "overloaded") }
             response = .text(.serviceUnavailable, "busy, retry later", headers: [("Retry-After", "1")])
         case .failure(let error):
-            counters.reject(key.source, "log_unavailable")
+            for _ in waiters { counters.reject(key.source, "log_unavailable") }
             logger.error("log append failed; answering 503", [("source", key.source), ("error", "\(error)")])
             response = .text(.serviceUnavailable, "temporarily unavailable", headers: [("Retry-After", "5")])
         }
@@ -152,6 +153,10 @@ public final class WebhookIntake: Sendable {
         // long one could push the record past the log's limit, a 503 the sender retries forever.
         if let id, id.utf8.count > maxIdentifierBytes { throw OverlongIdentifier(field: "event id", bytes: id.utf8.count) }
         if let type, type.utf8.count > maxIdentifierBytes { throw OverlongIdentifier(field: "event type", bytes: type.utf8.count) }
+        // The content type goes into the record too, and a header may be up to max_header_bytes.
+        if let contentType = request.headers["content-type"], contentType.utf8.count > maxIdentifierBytes {
+            throw OverlongIdentifier(field: "content type", bytes: contentType.utf8.count)
+        }
         // Without an id, the digest of what is signed: for a scheme with an unsigned id header,
         // the same second key its deliveries with the header carry, so dropping the header
         // from a replay does not make it new.
