@@ -21,7 +21,9 @@ final class HTTPConnection: EventHandler {
     static let maxUnsentBytes = 256 * 1024
     private var interest = Readiness.readable
     /// A request was handed to the handler and its answer has not come back.
-    private var inFlight: (keepAlive: Bool, head: Bool)?
+    /// The request being answered: whether the connection stays open, whether it is a HEAD,
+    /// and whether it is HTTP/1.0 (whose keep-alive the answer must name).
+    private var inFlight: (keepAlive: Bool, head: Bool, http10: Bool)?
     private var closeAfterFlush = false
     private var peerClosed = false
     /// After an error answer: writes are shut, reads are drained and dropped until EOF.
@@ -122,7 +124,7 @@ final class HTTPConnection: EventHandler {
             case .request(var request):
                 request.peer = peer
                 registry.counters.requests.add(1, ordering: .relaxed)
-                inFlight = (request.keepAlive && !registry.draining, request.method == "HEAD")
+                inFlight = (request.keepAlive && !registry.draining, request.method == "HEAD", request.minorVersion == 0)
                 if decoder.isMidRequest { requestStartedAt = registry.now }
                 registry.handler(request, registry.responder(for: self))
             }
@@ -145,7 +147,8 @@ final class HTTPConnection: EventHandler {
         // A peer that half-closed still gets an answer to every request it sent before: the
         // connection closes once the decoder runs dry (`process`), not after this answer.
         let close = !pending.keepAlive || registry.draining
-        response.encode(into: &outbound, date: registry.date, close: close, omitBody: pending.head)
+        response.encode(into: &outbound, date: registry.date, close: close, omitBody: pending.head,
+                        announceKeepAlive: pending.http10 && !close)
         if close { closeAfterFlush = true }
         if !peerClosed && !closeAfterFlush && interest & Readiness.readable == 0 {
             setInterest(interest | Readiness.readable)

@@ -31,7 +31,9 @@ public struct HTTPResponse: Sendable {
 
     /// Appends the wire form to `out`. The server decides Connection and Date; a HEAD
     /// answer keeps Content-Length but drops the body.
-    func encode(into out: inout [UInt8], date: String, close: Bool, omitBody: Bool) {
+    /// `announceKeepAlive`: an HTTP/1.0 client's connection stays open only if the answer
+    /// says so (`Connection: keep-alive`); for 1.1 it is the default and goes unsaid.
+    func encode(into out: inout [UInt8], date: String, close: Bool, omitBody: Bool, announceKeepAlive: Bool = false) {
         // Appended piece by piece: string interpolation allocated three strings per answer.
         out.append(contentsOf: "HTTP/1.1 ".utf8)
         Self.appendDecimal(status.code, to: &out)
@@ -50,6 +52,7 @@ public struct HTTPResponse: Sendable {
         Self.appendDecimal(body.count, to: &out)
         out.append(contentsOf: "\r\n".utf8)
         if close { out.append(contentsOf: "Connection: close\r\n".utf8) }
+        if announceKeepAlive { out.append(contentsOf: "Connection: keep-alive\r\n".utf8) }
         out.append(contentsOf: "\r\n".utf8)
         if !omitBody { out.append(contentsOf: body) }
     }

@@ -39,6 +39,12 @@ final class ConfigurationFileTests: XCTestCase {
         XCTAssertTrue(refusal(#"{"max_body_bytes": 2000000000}"#).contains("max_body_bytes"))
         XCTAssertTrue(refusal(#"{"log": {"segment_bytes": 0}}"#).contains("log.segment_bytes"))
         XCTAssertTrue(refusal(#"{"log": {"queue_capacity": 0}}"#).contains("log.queue_capacity"))
+        // A webhook's append holds a plan per subscriber too: a queue of 2 could never take
+        // one with two subscribers.
+        let twoSubscribers = #"{"log": {"queue_capacity": 2}, "allow_private_subscribers": true, "subscribers": ["#
+            + #"{"id": "a", "url": "http://127.0.0.1:9/a", "types": ["*"], "secrets": [{"env": "A"}]},"#
+            + #"{"id": "b", "url": "http://127.0.0.1:9/b", "types": ["*"], "secrets": [{"env": "B"}]}]}"#
+        XCTAssertTrue(refusal(twoSubscribers).contains("at least 3, got 2"), refusal(twoSubscribers))
     }
 
     func testAFileThatIsNotJSONSaysWhere() {

@@ -107,6 +107,18 @@ final class HTTPServerTests: XCTestCase {
         XCTAssertTrue(client.isClosedByPeer())
     }
 
+    /// An HTTP/1.0 client that asked for keep-alive is told it got it: without the header a
+    /// 1.0 client closes the connection itself.
+    func testHTTP10KeepAliveIsAnnounced() throws {
+        let (server, port) = try startEchoServer()
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("GET /old HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        XCTAssertEqual(client.readResponses(1).first?.headers["connection"], "keep-alive")
+        client.send("GET /again HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+        XCTAssertEqual(client.readResponses(1).first?.status, 200, "the connection stayed open")
+    }
+
     func testHeadAnswerHasLengthButNoBody() throws {
         let (server, port) = try startEchoServer()
         defer { server.shutdown(grace: 1) }

@@ -128,6 +128,10 @@ public struct GatewayConfiguration: Sendable, Codable {
         try require(maxConnections >= 1, "max_connections must be at least 1 (got \(maxConnections))")
         try require(log.segmentBytes >= 4096, "log.segment_bytes must be at least 4096 (got \(log.segmentBytes))")
         try require(log.queueCapacity >= 1, "log.queue_capacity must be at least 1 (got \(log.queueCapacity))")
+        // A webhook's append carries its notification plans too, one record per subscriber:
+        // a queue that cannot hold one whole such append would refuse every webhook.
+        try require(log.queueCapacity >= subscribers.count + 1,
+                    "log.queue_capacity must hold a webhook and a plan for each of the \(subscribers.count) subscribers (at least \(subscribers.count + 1), got \(log.queueCapacity))")
         try require(snapshots.keep >= 1 && snapshots.everyRecords >= 1, "snapshots.keep and snapshots.every_records must be at least 1")
         try require(retention.maxAgeSeconds >= 0 && retention.dedupeWindowSeconds >= 0, "retention ages must not be negative")
         try require(shutdownGraceSeconds.isFinite && shutdownGraceSeconds >= 0, "shutdown_grace_seconds must be a non-negative number")
