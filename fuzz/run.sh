@@ -24,7 +24,7 @@ SWIFTC="${SWIFTC:-swiftc}"
 TARGETS=(${FUZZ_TARGETS:-http-request signature-headers route-template log-record})
 
 FLAGS=(-sanitize=fuzzer,address -parse-as-library -O -g -swift-version 6
-       -I "$ROOT/Sources/COpenSSL" -I "$ROOT/Sources/CLinux" -I "$MODULES")
+       -I "$ROOT/Sources/COpenSSL" -I "$ROOT/Sources/CLinux" -I "$ROOT/Sources/CCPU" -I "$MODULES")
 
 mkdir -p "$MODULES" "$OUT/bin" "$OUT/logs"
 
@@ -56,10 +56,10 @@ build_module() {
 # The modules a target links, lowest layer last (static link order).
 modules_of() {
     case "$1" in
-        http-request) echo "HTTP1 Sockets" ;;
+        http-request) echo "HTTP1 Sockets Threads" ;;
         signature-headers) echo "Signing" ;;
         route-template) echo "Routing" ;;
-        log-record) echo "GatewayLog Notify Wire Signing EventLog Routing" ;;
+        log-record) echo "GatewayLog Notify Wire Signing EventLog Routing Threads" ;;
         *) echo "unknown target $1" >&2; return 1 ;;
     esac
 }
@@ -80,6 +80,8 @@ build_modules_for() {
     for module in $(modules_of "$1" | tr ' ' '\n' | tac); do
         case "$module" in
             Sockets) build_module Sockets Sources/Sockets ;;
+            # Names threads for the kernel; HTTP1, EventLog and Notify import it.
+            Threads) build_module Threads Sources/Threads ;;
             HTTP1) build_module HTTP1 Sources/HTTP1 ;;
             Signing) build_module Signing Sources/Signing ;;
             Routing) build_module Routing Sources/Routing ;;

@@ -40,6 +40,9 @@ public struct HTTPRequestDecoder {
     /// the head's limit: once skipped they are consumed, so nothing else would ever see them,
     /// and a client could send them for as long as it liked.
     private var skippedEmptyBytes = 0
+    /// How far `nextLine` has looked for the current line's end, so a line arriving a byte at
+    /// a time is scanned once, not from its start on every read.
+    private var lineScanFrom = 0
 
     public init(limits: HTTPLimits) { self.limits = limits }
 
@@ -60,6 +63,7 @@ public struct HTTPRequestDecoder {
         if start > 0 && start == buffer.count {
             empty()
             headScanFrom = 0
+            lineScanFrom = 0
             start = 0
         }
         buffer.append(contentsOf: bytes)
@@ -187,14 +191,17 @@ public struct HTTPRequestDecoder {
     private mutating func consume(upTo index: Int) {
         start = index
         headScanFrom = index
+        lineScanFrom = index
         if start == buffer.count {
             empty()
             start = 0
             headScanFrom = 0
+            lineScanFrom = 0
         } else if start > 64 * 1024 {
             buffer.removeFirst(start)
             start = 0
             headScanFrom = 0
+            lineScanFrom = 0
         }
     }
 
@@ -410,13 +417,14 @@ public struct HTTPRequestDecoder {
 
     /// The next CRLF-terminated line, or nil until it has arrived. A line longer than `limit`
     /// is refused rather than waited for, so a client cannot make the decoder buffer without end.
-    private func nextLine(limit: Int, what: String, status: HTTPStatus) throws(HTTPFramingError) -> (range: Range<Int>, next: Int)? {
-        var i = start
+    private mutating func nextLine(limit: Int, what: String, status: HTTPStatus) throws(HTTPFramingError) -> (range: Range<Int>, next: Int)? {
+        var i = max(start, lineScanFrom)
         while i + 1 < buffer.count {
             if buffer[i] == 0x0D && buffer[i + 1] == 0x0A { return (start..<i, i + 2) }
             i += 1
             if i - start > limit { throw HTTPFramingError(status, "\(what) longer than \(limit) bytes") }
         }
+        lineScanFrom = i
         return nil
     }
 

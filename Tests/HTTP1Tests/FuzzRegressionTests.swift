@@ -33,6 +33,19 @@ final class FuzzRegressionTests: XCTestCase {
         return (requests, nil, decoder)
     }
 
+    /// Lines that arrive a byte at a time (chunk sizes, a long trailer) are scanned from where
+    /// the last read stopped, and still frame exactly as when they arrive whole.
+    func testLinesArrivingAByteAtATimeFrameAsWhole() {
+        let trailer = "X-Long: " + String(repeating: "t", count: 8000)
+        let bytes = Array((chunkedHead + "5;ext=1\r\nhello\r\n3\r\nabc\r\n0\r\n\(trailer)\r\n\r\n").utf8)
+        let whole = decode(bytes, step: bytes.count)
+        let trickled = decode(bytes, step: 1)
+        XCTAssertNil(whole.error)
+        XCTAssertNil(trickled.error)
+        XCTAssertEqual(whole.requests.map(\.body), [Array("helloabc".utf8)])
+        XCTAssertEqual(trickled.requests.map(\.body), whole.requests.map(\.body))
+    }
+
     /// A connection that carried a large body gives back the storage once the request is
     /// framed: kept, every such keep-alive connection held about twice the body for as long
     /// as it stayed open (a byte a minute keeps one open).

@@ -32,8 +32,4 @@ public struct ReceivedEvent: Sendable, Equatable {
         self.contentDigest = contentDigest
     }
 
-    /// The second dedupe key, when there is one (see `contentDigest`).
-    var contentKey: DedupeKey? {
-        contentDigest.map { DedupeKey(source: source, contentDigest: $0) }
-    }
 }

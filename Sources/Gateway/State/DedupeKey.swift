@@ -34,3 +34,10 @@ public struct DedupeKey: Hashable, Sendable {
         eventID.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
     }
 }
+
+extension ReceivedEvent {
+    /// The second dedupe key, when there is one (see `contentDigest`).
+    var contentKey: DedupeKey? {
+        contentDigest.map { DedupeKey(source: source, contentDigest: $0) }
+    }
+}
