@@ -189,9 +189,12 @@ final class OpenFileLimitTests: XCTestCase {
         try GatehouseBinary.waitUntilReady(port: port)
         var held: [RawClient] = []
         for _ in 0..<170 { held.append(try RawClient(port: port, timeoutSeconds: 3)) }
-        // The cap is 400 - 256 = 144: the last ones are over it.
-        let answer = held.last?.request("GET", "/healthz")
-        XCTAssertEqual(answer?.status, 503, "a connection past the cap was not refused")
-        XCTAssertEqual(held.first?.request("GET", "/healthz")?.status, 200, "the first ones are served")
+        usleep(500_000)  // every connection accepted; which ones went over depends on the loops
+        // The cap is 400 - 256 = 144: 26 are over it, each refused (503, then closed).
+        let statuses = held.map { $0.request("GET", "/healthz")?.status }
+        let served = statuses.filter { $0 == 200 }.count
+        XCTAssertLessThanOrEqual(served, 144, "more connections served than the lowered cap")
+        XCTAssertGreaterThan(served, 100, "the ones under the cap are served")
+        XCTAssertEqual(statuses.count - served, statuses.filter { $0 == 503 || $0 == nil }.count, "\(statuses)")
     }
 }
