@@ -127,10 +127,9 @@ public final class Gateway: Sendable {
 
     /// Plans the deliveries a crash cut off the log's last append (see `NotificationRepair`).
     /// `start` does it; an offline verb does it before it writes, since its records would
-    /// make that append no longer the last.
-    /// Only after a start that may follow a crash: a clean stop's snapshot covers the whole log.
-    /// A failure is logged, not thrown: the gateway still starts (and answers 503 if the log
-    /// refuses appends), and the offline verbs still run.
+    /// make that append no longer the last. Nothing to do after a clean stop, whose snapshot
+    /// covers the whole log. A failure is logged, not thrown: the gateway still starts (and
+    /// answers 503 if the log refuses appends), and the offline verbs still run.
     public func repairNotifications() {
         guard lastAppendMayBeCut else { return }
         do {

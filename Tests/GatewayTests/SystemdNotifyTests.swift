@@ -144,23 +144,29 @@ final class NotifyListener {
 /// `serve` raises its soft open-file limit to the hard one: containers start it at 1024,
 /// and each connection is a descriptor.
 final class OpenFileLimitTests: XCTestCase {
-    func testServeRaisesItsSoftOpenFileLimitToTheHardOne() throws {
+    /// The built `serve` under `ulimit <limits>`, ready; stopped at teardown.
+    private func serve(ulimit limits: String) throws -> (Process, UInt16) {
         let binary = try GatehouseBinary.locate()
         let harness = try GatewayHarness()
-        defer { harness.remove() }
+        addTeardownBlock { harness.remove() }
         let port = try GatehouseBinary.freePort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "ulimit -Sn 512 && exec \"$0\" serve --listen 127.0.0.1:\(port) --data \"$1\" --routes \"$2\"",
+        process.arguments = ["-c", "ulimit \(limits) && exec \"$0\" serve --listen 127.0.0.1:\(port) --data \"$1\" --routes \"$2\"",
                              binary.path, harness.data, harness.routes]
         process.environment = ProcessInfo.processInfo.environment.merging(harness.environment) { $1 }
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer {
+        addTeardownBlock {
             kill(process.processIdentifier, SIGTERM)
             process.waitUntilExit()
         }
         try GatehouseBinary.waitUntilReady(port: port)
+        return (process, port)
+    }
+
+    func testServeRaisesItsSoftOpenFileLimitToTheHardOne() throws {
+        let (process, _) = try serve(ulimit: "-Sn 512")
         let limits = try String(contentsOfFile: "/proc/\(process.processIdentifier)/limits", encoding: .utf8)
         let line = try XCTUnwrap(limits.split(separator: "\n").first { $0.hasPrefix("Max open files") })
         let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -171,22 +177,7 @@ final class OpenFileLimitTests: XCTestCase {
     /// With too few descriptors for max_connections, the cap is lowered to fit: a connection
     /// past it gets the listener's 503 at once, not an accept that fails while it hangs.
     func testTooFewDescriptorsLowerTheConnectionCap() throws {
-        let binary = try GatehouseBinary.locate()
-        let harness = try GatewayHarness()
-        defer { harness.remove() }
-        let port = try GatehouseBinary.freePort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "ulimit -n 400 && exec \"$0\" serve --listen 127.0.0.1:\(port) --data \"$1\" --routes \"$2\"",
-                             binary.path, harness.data, harness.routes]
-        process.environment = ProcessInfo.processInfo.environment.merging(harness.environment) { $1 }
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        defer {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
-        }
-        try GatehouseBinary.waitUntilReady(port: port)
+        let (_, port) = try serve(ulimit: "-n 400")
         var held: [RawClient] = []
         for _ in 0..<170 { held.append(try RawClient(port: port, timeoutSeconds: 3)) }
         usleep(500_000)  // every connection accepted; which ones went over depends on the loops

@@ -40,25 +40,31 @@ enum NotificationRepair {
         let end = store.log.durableEnd
         let from = max(store.log.firstOffset, end > window ? end - window : 0)
         var found: UInt64?
+        // The record at `found`, decoded (without its body) once a plan needs comparing to it.
+        var report: LogEvent?
         var surviving: Notification?
+        func read(_ offset: UInt64) throws -> LogEvent? {
+            var event: LogEvent?
+            try store.log.readRecords(at: [offset]) { _, payload in event = try LogEvent.decode(Array(payload), withBody: false) }
+            return event
+        }
         // Only small records are decoded on the way: a received event is known by its kind byte.
         try store.log.readBorrowed(from: from, verifiedAtOpen: true) { offset, payload in
             switch payload.first.flatMap(LogEvent.Kind.init(rawValue:)) {
             case .received?:
-                found = offset
-                surviving = nil
+                (found, report, surviving) = (offset, nil, nil)
             case .attemptFinished?:
                 guard case .attemptFinished(let finished) = try LogEvent.decode(Array(payload)), !finished.isRetrying else {
                     found = nil
                     return true
                 }
-                found = offset
-                surviving = nil
+                (found, report, surviving) = (offset, .attemptFinished(finished), nil)
             case .delivery? where found != nil:
                 // Only a plan of the report's own notification is part of its append (logs from
                 // before plans were written with their record can hold another one's here).
+                if report == nil, let found { report = try read(found) }
                 guard case .delivery(.planned(_, _, let notification, _)) = try LogEvent.decode(Array(payload)),
-                      let reported = found, try plans(notification, reportAt: reported, store: store) else {
+                      let report, plans(notification, report) else {
                     found = nil
                     return true
                 }
@@ -68,21 +74,17 @@ enum NotificationRepair {
             }
             return true
         }
-        guard let found else { return nil }
-        var event: LogEvent?
-        try store.log.readRecords(at: [found]) { _, payload in event = try LogEvent.decode(Array(payload)) }
-        return event.map { Report(offset: found, event: $0, surviving: surviving) }
+        guard let found, let event = try report ?? read(found) else { return nil }
+        return Report(offset: found, event: event, surviving: surviving)
     }
 
-    /// Whether `notification` is the one the record at `offset` reports: the event's, or the job's.
-    private static func plans(_ notification: Notification, reportAt offset: UInt64, store: EventStore) throws -> Bool {
-        var report: LogEvent?
-        try store.log.readRecords(at: [offset]) { _, payload in report = try LogEvent.decode(Array(payload), withBody: false) }
+    /// Whether `notification` is the one `report` reports: the event's, or the job's.
+    private static func plans(_ notification: Notification, _ report: LogEvent) -> Bool {
         switch report {
-        case .received(let e)?:
+        case .received(let e):
             return notification.type == "event.received" && notification.data[path: "event_id"] == .string(e.eventID)
                 && notification.data[path: "source"] == .string(e.source)
-        case .attemptFinished(let f)?:
+        case .attemptFinished(let f):
             return notification.type.hasPrefix("action.") && notification.data[path: "job"] == .string(f.jobID)
         default:
             return false
