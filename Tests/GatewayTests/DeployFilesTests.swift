@@ -15,6 +15,19 @@ import XCTest
 final class DeployFilesTests: XCTestCase {
     // MARK: - Kubernetes
 
+    /// Applying the folder must not overwrite the real Secret with the example's placeholders.
+    func testApplyingTheKubernetesFolderTakesNoSecret() throws {
+        let docs = try Deploy.kubernetesDocuments()
+        let applied = docs.filter { Deploy.isAppliedByFolder($0.key) }
+        XCTAssertFalse(applied.isEmpty)
+        for (file, list) in applied {
+            XCTAssertFalse(list.contains { $0["kind"] as? String == "Secret" },
+                           "kubectl apply -f deploy/kubernetes/ would apply the Secret in \(file)")
+        }
+        XCTAssertTrue(docs.contains { !Deploy.isAppliedByFolder($0.key) && $0.value.contains { $0["kind"] as? String == "Secret" } },
+                      "the example Secret is missing")
+    }
+
     func testKubernetesManifestsFitTogether() throws {
         let docs = try Deploy.kubernetesDocuments()
         for (file, list) in docs {
@@ -393,13 +406,20 @@ enum Deploy {
         return dir
     }
 
+    /// Every manifest in deploy/kubernetes, the examples (`*.yaml.example`) included.
     static func kubernetesFiles() throws -> [URL] {
         let dir = root.appendingPathComponent("deploy/kubernetes")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir.path)
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".yaml.example") }.sorted()
             .map { dir.appendingPathComponent($0) }
         guard !files.isEmpty else { throw HarnessError("no YAML files in \(dir.path)") }
         return files
+    }
+
+    /// What `kubectl apply -f deploy/kubernetes/` takes from the folder: its .json, .yaml and
+    /// .yml files.
+    static func isAppliedByFolder(_ name: String) -> Bool {
+        name.hasSuffix(".yaml") || name.hasSuffix(".yml") || name.hasSuffix(".json")
     }
 
     /// Every document of every YAML file, by file name, read by python3 + PyYAML as JSON.
@@ -442,6 +462,13 @@ enum Deploy {
         XCTAssertFalse(c.devSecrets, "\(label): dev_secrets must be false in production", file: file, line: line)
         XCTAssertFalse(c.apis.simulate, "\(label): apis.simulate must be false in production", file: file, line: line)
         XCTAssertNotEqual(c.log.sync, "none", "\(label): log.sync none is not durable", file: file, line: line)
+        // Without retention the volume fills and the dedupe index grows until the pod is killed.
+        XCTAssertGreaterThan(c.retention.maxAgeSeconds, 0, "\(label): retention.max_age_seconds must be set", file: file, line: line)
+        XCTAssertTrue(c.snapshots.enabled, "\(label): retention needs snapshots", file: file, line: line)
+        // Ids must outlive the providers' retries (Stripe's go on for up to 3 days); a window of
+        // 0 would keep every id in memory for ever.
+        XCTAssertGreaterThanOrEqual(c.retention.dedupeWindowSeconds, 3 * 86_400,
+                                    "\(label): the dedupe window must outlast the providers' retries", file: file, line: line)
         let endpoints = [("yunojuno", c.apis.yunojuno), ("roosted", c.apis.roosted), ("luminous", c.apis.luminous), ("growcrm", c.apis.growcrm)]
         for (name, endpoint) in endpoints {
             XCTAssertTrue(endpoint?.baseURL.hasPrefix("https://") ?? false, "\(label): apis.\(name).base_url must be set, https", file: file, line: line)
