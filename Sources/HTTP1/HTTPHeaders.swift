@@ -15,6 +15,14 @@ public struct HTTPHeaders: Sendable, Sequence {
         return fields.first { $0.name == key }?.value
     }
 
+    /// The first value for `name`, and whether another field of that name follows it.
+    public func firstAndRepeated(_ name: String) -> (value: String?, repeated: Bool) {
+        let key = name.lowercased()
+        guard let first = fields.firstIndex(where: { $0.name == key }) else { return (nil, false) }
+        let repeated = fields[(first + 1)...].contains { $0.name == key }
+        return (fields[first].value, repeated)
+    }
+
     public func values(_ name: String) -> [String] {
         let key = name.lowercased()
         return fields.filter { $0.name == key }.map(\.value)

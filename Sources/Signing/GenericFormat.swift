@@ -17,7 +17,7 @@ struct GenericFormat {
         (config.prefix ?? "") + config.encoding.encode(tag)
     }
 
-    func claim(header: (String) -> String?, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
+    func claim(header: (String) -> HeaderField, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
         var timestamp: (text: String, seconds: Int64)?
         if let timestampHeader {
             timestamp = try HeaderValues.timestamp(timestampHeader, in: header)
@@ -26,7 +26,7 @@ struct GenericFormat {
         let prefix = config.prefix ?? ""
         let encoding = config.encoding
         // Several signatures may come in one header, comma-separated. (A header sent twice
-        // is not joined: the listener gives the first, so a second line is not read.)
+        // is refused, not joined.)
         let tags = try HeaderValues.tags(
             from: HeaderValues.entries(of: value, separator: ","), header: signatureHeader
         ) { entry in
@@ -36,7 +36,7 @@ struct GenericFormat {
             content: Self.content(timestamp: timestamp?.text, body: body),
             signatures: tags,
             timestamp: timestamp?.seconds,
-            eventId: idHeader.flatMap { HeaderValues.optional($0, in: header) },
+            eventId: try idHeader.flatMap { (name) throws(VerificationFailure) in try HeaderValues.optional(name, in: header) },
             idHeaderIsUnsigned: idHeader != nil)
     }
 }

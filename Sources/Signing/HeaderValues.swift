@@ -9,27 +9,38 @@ enum HeaderValues {
     /// are skipped before decoding so junk costs nothing.
     static let maxEntryLength = 256
 
-    /// Absent is `missingHeader`; present but blank is `malformedHeader`.
+    /// Absent is `missingHeader`; present but blank is `malformedHeader`; sent more than
+    /// once, `repeatedHeader`.
     static func required(
-        _ name: String, in header: (String) -> String?
+        _ name: String, in header: (String) -> HeaderField
     ) throws(VerificationFailure) -> String {
-        guard let value = header(name) else { throw .missingHeader(name) }
+        let value: String
+        switch header(name) {
+        case .absent: throw .missingHeader(name)
+        case .repeated: throw .repeatedHeader(name)
+        case .value(let v): value = v
+        }
         let trimmed = trimmed(Substring(value))
         guard !trimmed.isEmpty else { throw .malformedHeader(name) }
         // Values from the HTTP decoder arrive trimmed already: keep the string, copy nothing.
         return trimmed.utf8.count == value.utf8.count ? value : String(trimmed)
     }
 
-    /// A blank optional header counts as absent.
-    static func optional(_ name: String, in header: (String) -> String?) -> String? {
-        guard let value = header(name) else { return nil }
+    /// A blank optional header counts as absent; one sent more than once is refused.
+    static func optional(_ name: String, in header: (String) -> HeaderField) throws(VerificationFailure) -> String? {
+        let value: String
+        switch header(name) {
+        case .absent: return nil
+        case .repeated: throw .repeatedHeader(name)
+        case .value(let v): value = v
+        }
         let trimmed = trimmed(Substring(value))
         return trimmed.isEmpty ? nil : String(trimmed)
     }
 
     /// A required header holding unix seconds.
     static func timestamp(
-        _ name: String, in header: (String) -> String?
+        _ name: String, in header: (String) -> HeaderField
     ) throws(VerificationFailure) -> (text: String, seconds: Int64) {
         let text = try required(name, in: header)
         guard let seconds = unixSeconds(Substring(text)) else { throw .malformedHeader(name) }

@@ -25,14 +25,14 @@ public struct SignatureVerifier: Sendable {
     }
 
     /// - Parameters:
-    ///   - header: looks a header up by its lowercase name.
+    ///   - fields: looks a header up by its lowercase name, saying whether it came more than once.
     ///   - now: the current time in unix seconds.
     public func verify(
-        header: (String) -> String?, body: [UInt8], now: Int64
+        fields: (String) -> HeaderField, body: [UInt8], now: Int64
     ) -> Result<VerifiedDelivery, VerificationFailure> {
         Result { () throws(VerificationFailure) -> VerifiedDelivery in
             guard !keys.isEmpty else { throw .noKeys }
-            let claim = try claim(header: header, body: body)
+            let claim = try claim(header: fields, body: body)
             if let timestamp = claim.timestamp {
                 try checkFreshness(of: timestamp, now: now)
             }
@@ -42,7 +42,14 @@ public struct SignatureVerifier: Sendable {
         }
     }
 
-    private func claim(header: (String) -> String?, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
+    /// As `verify(fields:body:now:)`, for callers whose headers cannot repeat (one value per name).
+    public func verify(
+        header: (String) -> String?, body: [UInt8], now: Int64
+    ) -> Result<VerifiedDelivery, VerificationFailure> {
+        verify(fields: { header($0).map(HeaderField.value) ?? .absent }, body: body, now: now)
+    }
+
+    private func claim(header: (String) -> HeaderField, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
         switch scheme {
         case .standardWebhooks:
             return try StandardWebhooksFormat.standard.claim(header: header, body: body)

@@ -13,11 +13,11 @@ enum SlackFormat {
         versionTag + Hex.encode(tag)
     }
 
-    static func claim(header: (String) -> String?, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
+    static func claim(header: (String) -> HeaderField, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
         let timestamp = try HeaderValues.timestamp(timestampHeader, in: header)
         let value = try HeaderValues.required(signatureHeader, in: header)
         // Several signatures may come in one header, comma-separated. (A header sent twice
-        // is not joined: the listener gives the first, so a second line is not read.)
+        // is refused, not joined.)
         let tags = try HeaderValues.tags(
             from: HeaderValues.entries(of: value, separator: ","), header: signatureHeader
         ) { entry in

@@ -31,7 +31,7 @@ struct StandardWebhooksFormat {
         versionTag + Base64.encode(tag)
     }
 
-    func claim(header: (String) -> String?, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
+    func claim(header: (String) -> HeaderField, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
         let id = try HeaderValues.required(idHeader, in: header)
         let timestamp = try HeaderValues.timestamp(timestampHeader, in: header)
         let list = try HeaderValues.required(signatureHeader, in: header)

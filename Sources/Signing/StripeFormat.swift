@@ -13,7 +13,7 @@ enum StripeFormat {
         "\(timestampKey)\(timestamp),\(signatureKey)\(Hex.encode(tag))"
     }
 
-    static func claim(header: (String) -> String?, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
+    static func claim(header: (String) -> HeaderField, body: [UInt8]) throws(VerificationFailure) -> SignedClaim {
         let value = try HeaderValues.required(signatureHeader, in: header)
         let entries = HeaderValues.entries(of: value, separator: ",")
         guard let timestampEntry = entries.first(where: { $0.hasPrefix(timestampKey) }),

@@ -3,6 +3,8 @@
 public enum VerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
     case missingHeader(String)
     case malformedHeader(String)
+    /// A header the scheme reads was sent more than once.
+    case repeatedHeader(String)
     /// `skew` is now minus the signed timestamp: positive when the delivery is old,
     /// negative when it claims to come from the future.
     case timestampOutOfTolerance(skew: Int64)
@@ -15,6 +17,8 @@ public enum VerificationFailure: Error, Sendable, Equatable, CustomStringConvert
             "missing header \(name)"
         case .malformedHeader(let name):
             "malformed header \(name)"
+        case .repeatedHeader(let name):
+            "header \(name) sent more than once"
         case .timestampOutOfTolerance(let skew) where skew >= 0:
             "timestamp is \(skew)s old, outside the tolerance"
         case .timestampOutOfTolerance(let skew):

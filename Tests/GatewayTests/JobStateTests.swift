@@ -52,6 +52,26 @@ final class JobStateTests: XCTestCase {
         }
     }
 
+    /// The last attempt before a job dies or fails may also have landed; a re-drive starts
+    /// the job again from that state, so it must look the record up before creating it.
+    func testALastAttemptThatMayHaveLandedStaysUnknownThroughARedrive() {
+        let endings: [(Int?, AttemptFinished.Outcome, Bool)] = [
+            (nil, .dead(error: "gave up after 1 attempt(s): timed out"), true),
+            (504, .dead(error: "gave up"), true),
+            (500, .failed(error: "500"), true),
+            (503, .dead(error: "gave up"), false),
+            (422, .failed(error: "invalid"), false),
+        ]
+        for (status, outcome, unknown) in endings {
+            var j = job()
+            j.started(AttemptStarted(jobID: "j", step: 0, attempt: 1, at: 10))
+            j.finished(finished(1, status: status, outcome))
+            j.requeued(JobRequeued(jobID: "j", at: 50, reason: "redrive"))
+            XCTAssertEqual(j.status, .pending)
+            XCTAssertEqual(j.outcomeUnknown, unknown, "\(String(describing: status)) \(outcome)")
+        }
+    }
+
     func testADefiniteErrorOnAFreshAttemptIsNotUnknown() {
         var j = job()
         j.started(AttemptStarted(jobID: "j", step: 0, attempt: 1, at: 10))

@@ -119,4 +119,32 @@ final class SnapshotTests: XCTestCase {
         XCTAssertTrue(outcome.summary.hasPrefix("snapshot at offset"), outcome.summary)
         assertSameState(outcome.state, whole)
     }
+
+    /// Snapshots left from a longer log (cut back, or replaced under the same folder) sort
+    /// first by offset: counted among the newest, they made the next snapshot delete itself,
+    /// and retention then removed segments that no usable snapshot covered.
+    func testANewSnapshotIsNotPrunedInFavourOfOnesAheadOfTheLog() throws {
+        let h = try ActionHarness()
+        try h.start()
+        sendAndSettle(h, 0..<2)
+        h.stop()
+        let directory = h.data + "/snapshots"
+        let good = try StateSnapshot.decode([UInt8](try XCTUnwrap(FileManager.default.contents(
+            atPath: try XCTUnwrap(SnapshotStore(directory: directory, keep: 1).files().first?.path)))))
+        for (_, p) in try SnapshotStore(directory: directory, keep: 1).files() { try FileManager.default.removeItem(atPath: p) }
+
+        let store = try SnapshotStore(directory: directory, keep: 1)
+        var ahead = good
+        for extra in [1_000_000, 2_000_000] as [UInt64] {
+            ahead.lastOffset = good.lastOffset + extra
+            try store.write(ahead)
+        }
+        try store.write(good)
+        XCTAssertEqual(store.files().map(\.offset), [good.lastOffset], "the snapshot just written must be the one kept")
+
+        let log = try FileLog.open(directory: h.data + "/log")
+        defer { log.close() }
+        let outcome = try StateRecovery.recover(log, snapshots: store, logger: Logger(minimum: .error))
+        XCTAssertTrue(outcome.summary.hasPrefix("snapshot at offset"), outcome.summary)
+    }
 }

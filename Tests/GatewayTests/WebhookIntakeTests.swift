@@ -96,6 +96,28 @@ final class WebhookIntakeTests: XCTestCase {
         XCTAssertTrue(status.body.contains(#""missing_signature": 1"#), status.body)
     }
 
+    /// A signature, timestamp or id header sent twice is refused: which copy counts would
+    /// otherwise depend on who reads it (the first here, maybe the last in a proxy).
+    func testRepeatedSignatureHeadersAreRefused() throws {
+        let (gateway, port) = try harness.start()
+        defer { gateway.shutdown() }
+        let body = GatewayHarness.event()
+        let client = try RawClient(port: port)
+        let good = GatewayHarness.svixHeaders(id: "msg_rep", body: body)
+        let decoy = GatewayHarness.svixHeaders(id: "msg_other", body: body, secret: "whsec_" + Base64.encode(Array("another key entirely".utf8)))
+        var answers: [Int?] = []
+        for name in ["svix-signature", "svix-id", "svix-timestamp"] {
+            // The valid value first, so reading only the first copy would accept it.
+            let repeated = good + decoy.filter { $0.0.lowercased() == name }
+            answers.append(client.request("POST", "/webhooks/yunojuno", headers: repeated, body: body)?.status)
+        }
+        XCTAssertEqual(answers, [401, 401, 401])
+        let status = try XCTUnwrap(client.request("GET", "/status"))
+        XCTAssertTrue(status.body.contains(#""repeated_header": 3"#), status.body)
+        // The same delivery with each header once is accepted: the refusals wrote nothing.
+        XCTAssertEqual(client.request("POST", "/webhooks/yunojuno", headers: good, body: body)?.status, 200)
+    }
+
     func testRotatedSecretIsAccepted() throws {
         let (gateway, port) = try harness.start()
         defer { gateway.shutdown() }

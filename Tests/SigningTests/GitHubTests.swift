@@ -26,6 +26,26 @@ final class GitHubTests: XCTestCase {
         XCTAssertEqual(headers.map(\.1), [documented, "delivery-1"])
     }
 
+    /// The delivery id sits outside the signature: sent twice, which one is the id would be a
+    /// guess, so the delivery is refused (as a repeated signature header is).
+    func testRepeatedHeadersAreRefused() throws {
+        let verifier = SignatureVerifier(scheme: .github, keys: [try SignatureScheme.github.key(fromSecret: secret)])
+        func verify(repeating name: String) -> Result<VerifiedDelivery, VerificationFailure> {
+            verifier.verify(fields: { asked in
+                switch asked {
+                case name: return .repeated
+                case "x-hub-signature-256": return .value(self.documented)
+                case "x-github-delivery": return .value("72d3162e-cc78-11e3-81ab-4c9367dc0958")
+                default: return .absent
+                }
+            }, body: body, now: TestSupport.now)
+        }
+        XCTAssertEqual(verify(repeating: "x-github-delivery"), .failure(.repeatedHeader("x-github-delivery")))
+        XCTAssertEqual(verify(repeating: "x-hub-signature-256"), .failure(.repeatedHeader("x-hub-signature-256")))
+        XCTAssertEqual(verify(repeating: "x-other"), .success(VerifiedDelivery(
+            eventId: "72d3162e-cc78-11e3-81ab-4c9367dc0958", timestamp: nil, signedContentDigest: SHA256Digest.hash(body))))
+    }
+
     func testTamperedBodyFails() throws {
         XCTAssertEqual(try verify([("x-hub-signature-256", documented)], body: Array("Hello, World?".utf8)),
                        .failure(.signatureMismatch))

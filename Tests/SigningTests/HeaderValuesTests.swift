@@ -33,9 +33,17 @@ final class HeaderValuesTests: XCTestCase {
 
     func testRequiredKeepsAnUnpaddedValueAndTrimsAPaddedOne() throws {
         let headers = ["a": "value", "b": " \tpadded\t ", "c": " \t "]
-        XCTAssertEqual(try HeaderValues.required("a") { headers[$0] }, "value")
-        XCTAssertEqual(try HeaderValues.required("b") { headers[$0] }, "padded")
-        XCTAssertThrowsError(try HeaderValues.required("c") { headers[$0] })
-        XCTAssertThrowsError(try HeaderValues.required("d") { headers[$0] })
+        let field = { (name: String) in headers[name].map(HeaderField.value) ?? .absent }
+        XCTAssertEqual(try HeaderValues.required("a", in: field), "value")
+        XCTAssertEqual(try HeaderValues.required("b", in: field), "padded")
+        XCTAssertThrowsError(try HeaderValues.required("c", in: field))
+        XCTAssertThrowsError(try HeaderValues.required("d", in: field))
+    }
+
+    func testARepeatedHeaderIsRefusedWhetherRequiredOrNot() {
+        let repeated = { (_: String) in HeaderField.repeated }
+        XCTAssertThrowsError(try HeaderValues.required("a", in: repeated)) { XCTAssertEqual($0 as? VerificationFailure, .repeatedHeader("a")) }
+        XCTAssertThrowsError(try HeaderValues.optional("a", in: repeated)) { XCTAssertEqual($0 as? VerificationFailure, .repeatedHeader("a")) }
+        XCTAssertThrowsError(try HeaderValues.timestamp("a", in: repeated)) { XCTAssertEqual($0 as? VerificationFailure, .repeatedHeader("a")) }
     }
 }

@@ -41,7 +41,7 @@ public final class WebhookIntake: Sendable {
             return
         }
         let verified: VerifiedDelivery
-        switch source.verifier.verify(header: { request.headers[$0] }, body: request.body, now: Clock.unixSeconds()) {
+        switch source.verifier.verify(fields: { Self.field($0, in: request.headers) }, body: request.body, now: Clock.unixSeconds()) {
         case .success(let v):
             verified = v
         case .failure(let failure):
@@ -173,10 +173,17 @@ public final class WebhookIntake: Sendable {
         var description: String { "\(field) is \(bytes) bytes, longer than \(WebhookIntake.maxIdentifierBytes)" }
     }
 
+    static func field(_ name: String, in headers: HTTPHeaders) -> HeaderField {
+        let (value, repeated) = headers.firstAndRepeated(name)
+        if repeated { return .repeated }
+        return value.map(HeaderField.value) ?? .absent
+    }
+
     static func label(_ failure: VerificationFailure) -> String {
         switch failure {
         case .missingHeader: return "missing_signature"
         case .malformedHeader: return "malformed_signature"
+        case .repeatedHeader: return "repeated_header"
         case .timestampOutOfTolerance: return "stale_timestamp"
         case .signatureMismatch: return "bad_signature"
         case .noKeys: return "no_keys"

@@ -81,16 +81,26 @@ public struct JobState: Sendable, Equatable {
             dueAt = next
             lastError = error
             lastErrorAt = e.at
-            outcomeUnknown = outcomeUnknown || e.status == nil || Self.mayHaveBeenApplied(status: e.status)
+            outcomeUnknown = outcomeUnknown || Self.mayHaveBeenApplied(e)
         case .failed(let error):
             status = .failed
             lastError = error
             lastErrorAt = e.at
+            // A re-drive starts from here: after a last attempt that may have landed (a
+            // timeout, a 504), it must look the record up before creating it again.
+            outcomeUnknown = outcomeUnknown || Self.mayHaveBeenApplied(e)
         case .dead(let error):
             status = .dead
             lastError = error
             lastErrorAt = e.at
+            outcomeUnknown = outcomeUnknown || Self.mayHaveBeenApplied(e)
         }
+    }
+
+    /// No answer at all (a timeout, a dropped connection), or one that does not say the
+    /// request was left undone.
+    static func mayHaveBeenApplied(_ e: AttemptFinished) -> Bool {
+        e.status == nil || mayHaveBeenApplied(status: e.status)
     }
 
     /// Server errors that do not say the request was left undone: a 500 thrown after the

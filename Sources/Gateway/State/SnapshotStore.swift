@@ -59,15 +59,23 @@ final class SnapshotStore: Sendable {
             unlink(temporary)
             throw ConfigurationError("snapshot rename to \(path): \(reason)")
         }
+        // Retention removes log segments once this returns: the rename must be on disk.
         let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFD >= 0 { fsync(dirFD); close(dirFD) }
-        prune()
+        guard dirFD >= 0 else { throw ConfigurationError("snapshot: cannot open \(directory) to sync it: \(String(cString: strerror(errno)))") }
+        defer { close(dirFD) }
+        guard fsync(dirFD) == 0 else { throw ConfigurationError("snapshot: fsync of \(directory): \(String(cString: strerror(errno)))") }
+        prune(after: snapshot.lastOffset)
         return bytes.count
     }
 
-    /// Removes snapshots beyond the newest `keep`, and temporaries a crash left behind.
-    func prune() {
-        for (_, path) in files().dropFirst(keep) { unlink(path) }
+    /// Removes the snapshots past `newest` (written for a longer log than this one, after the
+    /// log was cut back or replaced: a start refuses them, and counted among the newest they
+    /// would push the one just written out), then all but the newest `keep`, and temporaries
+    /// a crash left behind.
+    func prune(after newest: UInt64) {
+        let current = files().filter { $0.offset <= newest }
+        for (offset, path) in files() where offset > newest { unlink(path) }
+        for (_, path) in current.dropFirst(keep) { unlink(path) }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         for name in names where name.hasSuffix(".snap.tmp") { unlink((directory as NSString).appendingPathComponent(name)) }
     }
