@@ -126,6 +126,9 @@ public enum FileIO {
         guard mkdir(path, 0o700) == 0 || errno == EEXIST else { throw fail("mkdir", path) }
         // mkdir's mode is filtered by the umask; the log wants exactly 0700.
         guard chmod(path, 0o700) == 0 else { throw fail("chmod", path) }
+        // The new entry lives in its parent: unsynced, a power cut can take the whole folder
+        // (and every segment synced into it) with it.
+        try syncDirectory(parent.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : parent)
     }
 
     static func listDirectory(_ path: String) throws(LogError) -> [String] {

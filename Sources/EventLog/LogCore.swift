@@ -137,7 +137,13 @@ final class LogCore: Sendable {
                 throw LogError.corrupt(CorruptionReport(segment: segments.last?.fileName ?? "-", offset: first, position: -1,
                                                         reason: "no durable record at this offset"))
             }
-            let inSegment = rest.prefix { $0 < segment.end }
+            // Only ascending offsets belong to this segment's run: one below its base would
+            // underflow the position arithmetic (a trap) instead of being refused.
+            let inSegment = rest.prefix { $0 >= segment.base && $0 < segment.end }
+            if let next = rest.dropFirst(inSegment.count).first, next < segment.end {
+                throw LogError.corrupt(CorruptionReport(segment: segment.fileName, offset: next, position: -1,
+                                                        reason: "record offsets to read are not in ascending order"))
+            }
             try reader.visitRecords(segment, at: inSegment, visit)
             rest = rest.dropFirst(inSegment.count)
         }

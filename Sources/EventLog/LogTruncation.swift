@@ -7,16 +7,17 @@ enum LogTruncation {
     /// remain. `bases` are the segment bases in order; `offset` must be a record
     /// boundary inside the log (the caller checks). The segment holding `offset`
     /// stays, even if that leaves it empty, so the log keeps a last segment to
-    /// append to. Later segments go newest first, so a crash part-way leaves a
-    /// log that is still contiguous.
+    /// append to. Later segments go newest first, each removal synced before the
+    /// next (a directory's changes may reach the disk in any order), so a crash
+    /// part-way leaves a log that is still contiguous.
     @discardableResult
     static func truncate(at offset: UInt64, directory: String, bases: [UInt64], sync: SyncMode) throws(LogError) -> [SegmentInfo] {
         guard let keep = bases.lastIndex(where: { $0 <= offset }) else { return [] }
         let doomed = bases[(keep + 1)...]
         for base in doomed.reversed() {
             try FileIO.remove(SegmentFile.path(directory, SegmentName.fileName(base: base)))
+            if sync != .none { try FileIO.syncDirectory(directory) }
         }
-        if !doomed.isEmpty && sync != .none { try FileIO.syncDirectory(directory) }
         var kept = SegmentInfo(base: bases[keep], fileSize: SegmentHeader.size)
         kept.fileSize = kept.position(ofOffset: offset)
         let fd = try FileIO.open(SegmentFile.path(directory, kept.fileName), flags: O_RDWR)

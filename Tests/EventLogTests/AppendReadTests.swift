@@ -118,6 +118,25 @@ final class AppendReadTests: XCTestCase {
 
     /// Readers far into a big segment start from the sparse index, not the header,
     /// and must land on exactly the right records either way.
+    /// `readRecords` takes ascending offsets; one from an earlier segment after a later one
+    /// (a damaged snapshot's history chain, say) is refused as corrupt instead of trapping.
+    func testReadRecordsRefusesOffsetsOutOfOrderAcrossSegments() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let log = try FileLog.open(directory: dir.path, options: FileLogOptions(segmentSize: 1024, maxRecordSize: 4096))
+        defer { log.close() }
+        var offsets: [UInt64] = []
+        for i in 0..<30 { offsets += try log.appendAndWait([payload(i, size: 100)]) }
+        XCTAssertGreaterThan(log.stats().segments, 2)
+        var seen: [UInt64] = []
+        try log.readRecords(at: [offsets[0], offsets[29]]) { offset, _ in seen.append(offset) }
+        XCTAssertEqual(seen, [offsets[0], offsets[29]])
+        XCTAssertThrowsError(try log.readRecords(at: [offsets[29], offsets[0]]) { _, _ in }) { error in
+            guard case LogError.corrupt(let report)? = error as? LogError else { return XCTFail("\(error)") }
+            XCTAssertTrue(report.reason.contains("ascending"), report.reason)
+        }
+    }
+
     func testReadsFromManyOffsetsInOneLargeSegment() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }

@@ -231,6 +231,11 @@ final class OperatorRecoveryTests: XCTestCase {
             ("/replay/redrive", "{", "not valid JSON"),
             ("/replay/redrive?api=growcrm", #"{"api": "growcrm"}"#, "both in the query and in the body"),
             ("/subscribers/ops/enable", #"{"now": true}"#, "known: none"),
+            // An unset shell variable must not widen a re-drive to every source.
+            ("/replay/redrive?source=&dry_run=false", "", "source is empty"),
+            ("/replay/redrive", #"{"api": "", "dry_run": false}"#, "api is empty"),
+            ("/replay/remap?type=", "", "type is empty"),
+            ("/deliveries/redeliver?subscriber=", "", "subscriber is empty"),
         ]
         for (path, body, message) in bad {
             let answer = try Self.post(h.port, path, body, headers: auth)

@@ -30,11 +30,13 @@ struct OperatorParameters {
 
     func has(_ name: String) -> Bool { values[name] != nil }
 
-    /// A non-empty string (an empty one reads as absent, as in the query string).
+    /// A non-empty string. An empty one is refused, not read as absent: `source=$SOURCE` with
+    /// the variable unset would otherwise widen a change to every source.
     func string(_ name: String) throws(OperatorQueryError) -> String? {
         guard let value = values[name] else { return nil }
         guard case .string(let text) = value else { throw OperatorQueryError("\(name) must be a string") }
-        return text.isEmpty ? nil : text
+        guard !text.isEmpty else { throw OperatorQueryError("\(name) is empty: give a value, or leave it out to mean any") }
+        return text
     }
 
     /// A list: a JSON array of strings, or one string of comma-separated names.
