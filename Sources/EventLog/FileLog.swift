@@ -100,6 +100,9 @@ public final class FileLog: LogStore {
 
     public var durableEnd: UInt64 { core.durableEnd }
 
+    /// How many records may wait for the writer at once; an append of more is refused whole.
+    public var queueCapacity: Int { core.options.queueCapacity }
+
     /// Sealed segments (every one but the active), oldest first, for retention.
     public func sealedSegments() -> [SealedSegment] { core.sealedSegments() }
 

@@ -18,9 +18,13 @@ public protocol DeliveryJournal: Sendable {
     /// status is in `statuses`. The default reads `state()`; a journal that settles delivered
     /// ones must find those itself.
     func deliveries(subscriberID: String, from: Int64, to: Int64, statuses: Set<DeliveryStatus>) -> [DeliveryRecord]
+    /// The most events a bulk change (a redelivery of many) records in one call.
+    var bulkRecordLimit: Int { get }
 }
 
 extension DeliveryJournal {
+    public var bulkRecordLimit: Int { 64 }
+
     public func delivery(id: String) -> DeliveryRecord? { state().deliveries[id] }
 
     public func knows(id: String) -> Bool { delivery(id: id) != nil }

@@ -59,17 +59,23 @@ extension Notifier {
                                                 roundAttempts: 0, dueAt: at)))
         }
         guard !accepted.isEmpty else { return [] }
-        let requeue = accepted
         let notifications = Dictionary(records.map { ($0.id, $0.notification) }, uniquingKeysWith: { a, _ in a })
-        let events = accepted.map { DeliveryEvent.redeliveryRequested(deliveryID: $0.1.id, at: at, notification: notifications[$0.1.id]) }
-        let logger = logger
-        journal.record(events) { ok in
-            guard ok else {
-                logger("notify: redelivery of \(requeue.count) deliver(ies) not recorded; nothing requeued")
-                return
+        // Recorded a chunk at a time, each waited for: the ids returned are the ones the journal
+        // took (an answer listing deliveries it refused would say they are on their way), and
+        // one record of thousands could be more than the log's queue takes at once.
+        var requeued: [String] = []
+        var start = 0
+        while start < accepted.count {
+            let chunk = Array(accepted[start..<min(start + max(1, journal.bulkRecordLimit), accepted.count)])
+            let events = chunk.map { DeliveryEvent.redeliveryRequested(deliveryID: $0.1.id, at: at, notification: notifications[$0.1.id]) }
+            guard RecordWaiter.record(events, in: journal) else {
+                logger("notify: redelivery of \(accepted.count - start) deliver(ies) not recorded; those are not requeued")
+                break
             }
-            for (lane, d) in requeue { lane.admit([d]) }
+            for (lane, d) in chunk { lane.admit([d]) }
+            requeued += chunk.map(\.1.id)
+            start += chunk.count
         }
-        return accepted.map(\.1.id)
+        return requeued
     }
 }

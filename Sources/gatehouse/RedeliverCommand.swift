@@ -67,7 +67,7 @@ enum RedeliverCommand: Command {
             return 0
         }
         if let id = arguments["delivery"] {
-            guard gateway.redeliver(deliveryID: id) else { print("delivery \(id) not requeued (unknown, or its subscriber is not configured)"); return 1 }
+            guard gateway.redeliver(deliveryID: id) else { print("delivery \(id) not requeued (unknown, its subscriber is not configured, or the log refused the record)"); return 1 }
             print("delivery \(id) requeued")
             return 0
         }

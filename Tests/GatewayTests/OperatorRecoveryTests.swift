@@ -71,6 +71,25 @@ final class OperatorRecoveryTests: XCTestCase {
         XCTAssertEqual(h.fleet.growcrm.journal().filter { $0.method == "POST" }.count, 4)
     }
 
+    /// A re-drive of more jobs than the log's queue holds goes in appends that fit (it was one
+    /// append, refused whole every time: a 500, and the jobs stayed dead).
+    func testARedriveLargerThanTheLogQueueIsRecordedInParts() throws {
+        let h = try ActionHarness()
+        let count = 6
+        h.fleet.growcrm.faults.add(.status(500), times: 2 * count, method: "POST", pathPrefix: "/contacts")
+        try h.start(schedule: [0.1]) { $0.log.queueCapacity = 4 }
+        for n in 0..<count {
+            let person = #"{"email":"bulk\#(n)@example.com","first_name":"Bulk","last_name":"N\#(n)"}"#
+            XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", person, id: "msg_bulk\(n)", mode: "test"), 200)
+            XCTAssertTrue(h.eventually { h.jobs().filter { $0.status == .dead }.count == n + 1 })
+        }
+        let run = try Self.post(h.port, "/replay/redrive", #"{"api": "growcrm", "dry_run": false}"#)
+        XCTAssertEqual(run.status, 200, run.body)
+        XCTAssertEqual(try OperatorTest.json(run)[path: "count"], .int(Int64(count)))
+        XCTAssertTrue(h.eventually(20) { h.jobs().filter { $0.status == .succeeded }.count == count },
+                      "\(h.jobs().map { "\($0.status)" })")
+    }
+
     func testRemapThroughTheServerUsesTheFixedRoutesFolderWithFreshIdsAndNeverRepeatsWhatRan() throws {
         let h = try ActionHarness()
         try h.start()

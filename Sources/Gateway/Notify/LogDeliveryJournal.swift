@@ -16,6 +16,8 @@ struct LogDeliveryJournal: DeliveryJournal {
 
     func state() -> DeliveryState { store.read { $0.deliveries } }
 
+    var bulkRecordLimit: Int { store.bulkChunk }
+
     func delivery(id: String) -> DeliveryRecord? {
         let (held, outline) = store.read { s in (s.deliveries.deliveries[id], s.settledDelivery(id)) }
         if let held { return held }

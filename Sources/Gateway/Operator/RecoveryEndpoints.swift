@@ -87,7 +87,7 @@ enum RecoveryEndpoints {
                 return .text(HTTPStatus(409), "not requeued: its subscriber \"\(record.subscriberID)\" is no longer configured")
             }
             guard gateway.redeliver(deliveryID: delivery) else {
-                return .text(HTTPStatus(409), "not requeued: an attempt of it is under way; try again when it finishes")
+                return .text(HTTPStatus(409), "not requeued: an attempt of it is under way, or the log refused the record (see the gateway's log); try again")
             }
             return answer(dryRun: false, list: "deliveries", [item.json])
         }

@@ -31,8 +31,12 @@ extension Gateway {
         }
         guard !dryRun, !chosen.isEmpty else { return work }
         let now = Clock.unixMilliseconds()
-        try store.appendAndWait(chosen.map { .requeued(JobRequeued(jobID: $0.plan.id, at: now, reason: "operator re-drive")) })
-        engine.resume(chosen.map(\.plan.id))
+        try store.appendInChunks(chosen.map { .requeued(JobRequeued(jobID: $0.plan.id, at: now, reason: "operator re-drive")) }) { landed in
+            engine.resume(landed.compactMap { event in
+                if case .requeued(let r) = event { return r.jobID }
+                return nil
+            })
+        }
         return work
     }
 
@@ -68,7 +72,9 @@ extension Gateway {
                   filter.source == nil || event.source == filter.source,
                   filter.eventType == nil || event.eventType == filter.eventType,
                   filter.admits(time: event.receivedAt),
-                  store.read({ $0.receivedOffset(of: DedupeKey(source: event.source, eventID: event.eventID)) == record.offset }) else { return true }
+                  // The accepted copy (a duplicate written before a crash is not), looked up in
+                  // the event histories: the dedupe index forgets ids after its window.
+                  store.read({ $0.isAccepted(received: record.offset) }) else { return true }
             let already = planned[record.offset] ?? []
             let fresh = router.plan(event, offset: record.offset).filter { !already.contains($0.rule) }.map { plan in
                 JobPlan(id: "\(plan.id)_remap\(stamp)", rule: plan.rule, key: plan.key, actions: plan.actions, notify: plan.notify)
@@ -88,8 +94,12 @@ extension Gateway {
                                      actions: $0.actions.map { "\($0.api).\($0.operation)" }, previousStatus: nil, lastError: nil) }
         }
         guard !dryRun, !events.isEmpty else { return work }
-        try store.appendAndWait(events.map(LogEvent.remapped))
-        engine.resume(work.map(\.jobID))
+        try store.appendInChunks(events.map(LogEvent.remapped)) { landed in
+            engine.resume(landed.flatMap { event -> [String] in
+                if case .remapped(let e) = event { return e.jobs.map(\.id) }
+                return []
+            })
+        }
         return work
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import EventLog
+import Glibc
 import Synchronization
 
 /// The one place state changes: events are appended to the log and, once durable, folded
@@ -38,6 +39,45 @@ public final class EventStore: Sendable {
         }
         done.wait()
         return try outcome.withLock { $0! }.get()
+    }
+
+    /// Appends `events` a chunk at a time, each durable and folded before the next, handing
+    /// each chunk to `landed` once it is. For the operator's bulk changes: one append of
+    /// thousands of records could be more than the log's queue holds (refused whole, every
+    /// time) and would crowd webhooks out of it while it waited. A chunk refused because the
+    /// queue is full of live traffic is tried again for up to `patience` seconds.
+    func appendInChunks(_ events: [LogEvent], patience: Double = 30, landed: (ArraySlice<LogEvent>) -> Void) throws {
+        let size = bulkChunk
+        var start = events.startIndex
+        while start < events.endIndex {
+            let chunk = events[start..<min(start + size, events.endIndex)]
+            let deadline = Clock.unixMilliseconds() + Int64(patience * 1000)
+            while true {
+                do {
+                    try appendAndWait(Array(chunk))
+                    break
+                } catch LogError.overloaded where Clock.unixMilliseconds() < deadline {
+                    usleep(20_000)
+                } catch {
+                    throw PartialAppend(recorded: start - events.startIndex, total: events.count, cause: error)
+                }
+            }
+            landed(chunk)
+            start = chunk.endIndex
+        }
+    }
+
+    /// Records per append of a bulk change: a small part of the log's queue, so live
+    /// webhooks keep room beside it.
+    var bulkChunk: Int { max(1, min(64, log.queueCapacity / 4)) }
+
+    /// A bulk change the log took only part of: the first `recorded` are durable (and were
+    /// handed on), the rest are not.
+    struct PartialAppend: Error, CustomStringConvertible {
+        let recorded: Int
+        let total: Int
+        let cause: Error
+        var description: String { "only \(recorded) of \(total) changes were recorded before the log refused: \(cause)" }
     }
 
     func read<R>(_ body: (borrowing GatewayState) -> R) -> R {
