@@ -86,6 +86,15 @@ public final class Gateway: Sendable {
                                                        sources: Array(catalog.sources.values)) {
             logger.warning(warning)
         }
+        if log.firstOffset > 0 && !recovered.fromSnapshot && recovered.refusedSnapshots > 0 {
+            // Once retention removed segments, a snapshot is the only copy of what they held
+            // (dedupe ids, counts, settled work). Folding the rest of the log would start
+            // without it, and the next snapshots would push the refused one out for good.
+            throw ConfigurationError("the log starts at offset \(log.firstOffset) (older segments were removed by retention) and "
+                                     + "\(recovered.refusedSnapshots) snapshot file(s) in \(dataDirectory.snapshotsPath) could not be used (reasons above): "
+                                     + "starting from the log alone would forget the ids and counts of the removed events. Start the build "
+                                     + "that wrote the snapshot, or move the snapshots folder aside to start from the log alone")
+        }
         if log.firstOffset > 0 && !recovered.fromSnapshot {
             logger.warning("the log starts at offset \(log.firstOffset) (older segments were removed by retention) and no snapshot matched: "
                            + "ids of events before it are no longer recognised as duplicates, and their counts are gone")

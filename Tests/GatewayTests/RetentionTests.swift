@@ -103,6 +103,25 @@ final class RetentionTests: XCTestCase {
         XCTAssertEqual(fromSnapshot.retiredJobs, final.retiredJobs)
         XCTAssertEqual(fromSnapshot.uniqueEvents, final.uniqueEvents)
         XCTAssertLessThan(fromLog.uniqueEvents, final.uniqueEvents, "without the snapshot, ids of removed events are not known")
+
+        // So a start whose snapshots are there but unusable (damaged, or from another build)
+        // refuses, rather than quietly forgetting those ids; with the folder moved aside on
+        // purpose it starts from the log alone.
+        log.close()
+        let snapshots = h.data + "/snapshots"
+        for name in try FileManager.default.contentsOfDirectory(atPath: snapshots) {
+            let file = URL(fileURLWithPath: snapshots + "/" + name)
+            var bytes = [UInt8](try Data(contentsOf: file))
+            bytes[bytes.count / 2] ^= 0x40
+            try Data(bytes).write(to: file)
+        }
+        XCTAssertThrowsError(try h.start(schedule: [3]) { configure(&$0) }) { error in
+            XCTAssertTrue("\(error)".contains("could not be used"), "\(error)")
+        }
+        try FileManager.default.moveItem(atPath: snapshots, toPath: h.data + "/snapshots.aside")
+        try h.start(schedule: [3]) { configure(&$0) }
+        XCTAssertEqual(h.gateway?.state.receivedOffsets, final.receivedOffsets)
+        h.stop()
     }
 
     func testDedupeWindowForgetsOldIdsAndTheForgettingSurvivesARestart() throws {

@@ -147,4 +147,29 @@ final class SnapshotTests: XCTestCase {
         let outcome = try StateRecovery.recover(log, snapshots: store, logger: Logger(minimum: .error))
         XCTAssertTrue(outcome.summary.hasPrefix("snapshot at offset"), outcome.summary)
     }
+
+    /// A CRC is no MAC: a file with a valid one can still hold a count near Int.max, which
+    /// trapped the fold's first increment after it, on every start. Such a file is refused.
+    func testASnapshotWithACountNearIntMaxIsRefusedNotTrappedOn() throws {
+        let h = try ActionHarness()
+        try h.start()
+        sendAndSettle(h, 0..<2)
+        h.stop()
+        let store = try SnapshotStore(directory: h.data + "/snapshots", keep: 3)
+        let path = try XCTUnwrap(store.files().first?.path)
+        let good = try StateSnapshot.decode([UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path))))
+        var hostile = good
+        hostile.eventsApplied = Int.max
+        XCTAssertThrowsError(try StateSnapshot.decode(hostile.encoded()))
+        hostile = good
+        hostile.acceptedBySource = hostile.acceptedBySource.mapValues { _ in Int.max - 1 }
+        XCTAssertThrowsError(try StateSnapshot.decode(hostile.encoded()))
+        try Data(hostile.encoded()).write(to: URL(fileURLWithPath: path))
+
+        // The start falls back to the whole log (which holds every record) instead.
+        let log = try FileLog.open(directory: h.data + "/log")
+        defer { log.close() }
+        let outcome = try StateRecovery.recover(log, snapshots: store, logger: Logger(minimum: .error))
+        XCTAssertTrue(outcome.summary.hasPrefix("whole log folded"), outcome.summary)
+    }
 }

@@ -10,6 +10,8 @@ enum StateRecovery {
         let summary: String
         let recordsFolded: Int
         let fromSnapshot: Bool
+        /// Snapshot files that were there but could not be used.
+        var refusedSnapshots = 0
     }
 
     /// `prefetched` is the newest snapshot, read while the log was opening (see `SnapshotPrefetch`).
@@ -17,6 +19,7 @@ enum StateRecovery {
                         progress: ((Int, Int) -> Void)? = nil) throws -> Outcome {
         // Recovery's mappings serve the fold below; a running server must not keep them.
         defer { log.releaseRecoveryMappings() }
+        var refused = 0
         for (offset, path) in snapshots?.files() ?? [] {
             do {
                 let snapshot = try prefetched?.snapshot(at: path) ?? snapshots!.read(path)
@@ -26,10 +29,12 @@ enum StateRecovery {
                                recordsFolded: tail, fromSnapshot: true)
             } catch let error as SnapshotError {
                 logger.warning("snapshot not used; trying an older one or the whole log", [("file", path), ("reason", "\(error)")])
+                refused += 1
             }
         }
         let state = try fullFold(log, progress: progress)
-        return Outcome(state: state, summary: "whole log folded (\(state.eventsApplied) records)", recordsFolded: state.eventsApplied, fromSnapshot: false)
+        return Outcome(state: state, summary: "whole log folded (\(state.eventsApplied) records)", recordsFolded: state.eventsApplied, fromSnapshot: false,
+                       refusedSnapshots: refused)
     }
 
     /// Replays every record into a fresh state. A record that passed its CRC but cannot be

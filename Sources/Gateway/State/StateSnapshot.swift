@@ -86,8 +86,7 @@ struct StateSnapshot: Sendable, Equatable {
             var accepted: [String: Int] = [:]
             for _ in 0..<sources {
                 guard let name = r.blob(), let count = r.u64() else { throw .damaged("truncated source counts") }
-                guard let count = Int(exactly: count) else { throw .damaged("a source count out of range") }
-                accepted[String(decoding: name, as: UTF8.self)] = count
+                accepted[String(decoding: name, as: UTF8.self)] = try Self.int(count)
             }
             guard let retentionFloor = r.u64(), let dedupeFloor = r.u64(), let retiredCount = r.u64(), retiredCount < 1_000_000
             else { throw .damaged("truncated retention fields") }
@@ -96,8 +95,7 @@ struct StateSnapshot: Sendable, Equatable {
                 guard let api = r.blob(), let statusName = r.blob(), let count = r.u64(),
                       let status = JobState.Status(rawValue: String(decoding: statusName, as: UTF8.self))
                 else { throw .damaged("truncated retired job counts") }
-                guard let count = Int(exactly: count) else { throw .damaged("a retired job count out of range") }
-                retired[RetiredJobKey(api: String(decoding: api, as: UTF8.self), status: status)] = count
+                retired[RetiredJobKey(api: String(decoding: api, as: UTF8.self), status: status)] = try Self.int(count)
             }
             guard let unrouted = r.words(), let seen = r.words(), let received = r.words(), let newest = r.words(),
                   let records = r.words(), let previous = r.words(), let work = r.words() else { throw SnapshotError.damaged("truncated tables") }
@@ -122,7 +120,14 @@ struct StateSnapshot: Sendable, Equatable {
             var subscribers: [String: SubscriberHealth] = [:]
             var h = WireReader(healthBytes, truncated: SnapshotError.damaged("truncated subscribers"))
             let subscriberCount = try h.u64()
-            for _ in 0..<subscriberCount { subscribers[try h.string()] = try SubscriberHealth.decode(&h) }
+            for _ in 0..<subscriberCount {
+                let name = try h.string()
+                let health = try SubscriberHealth.decode(&h)
+                let counts = [health.consecutiveFailures, health.counts.pending, health.counts.failing, health.counts.delivered,
+                              health.counts.failed, health.counts.dead]
+                guard counts.allSatisfy({ $0.magnitude <= Self.maxCount }) else { throw SnapshotError.damaged("a subscriber count out of range") }
+                subscribers[name] = health
+            }
             guard h.isAtEnd else { throw SnapshotError.damaged("bytes after the subscribers") }
             guard r.isAtEnd else { throw SnapshotError.damaged("bytes after the last table") }
             let indexes = { (words: [UInt64]) in words.map { Int(Int64(bitPattern: $0)) } }
@@ -137,8 +142,14 @@ struct StateSnapshot: Sendable, Equatable {
         }
     }
 
+    /// Far beyond any real count, and far enough below `Int.max` that the fold after the
+    /// snapshot cannot overflow adding to it. A file whose CRC is valid is not thereby
+    /// trustworthy (a CRC is no MAC): a count near `Int.max` trapped the first increment, on
+    /// every start.
+    static let maxCount: UInt = 1 << 48
+
     private static func int(_ word: UInt64) throws(SnapshotError) -> Int {
-        guard let value = Int(exactly: word) else { throw .damaged("a count out of range") }
-        return value
+        guard word <= Self.maxCount else { throw .damaged("a count out of range") }
+        return Int(word)
     }
 }
