@@ -73,6 +73,12 @@ struct LogWriter: Sendable {
             prepareAhead()
         }
         preparer?.finish()
+        // A failed batch whose cut-back failed too must not outlive the writer: the next open
+        // would read its records (each answered with an error) as appended ones.
+        if needsTrim {
+            try? FileIO.truncate(fd, to: active.fileSize)
+            try? FileIO.sync(fd, options.sync)
+        }
         FileIO.close(fd)
         // Releasing the lock last means a new opener never sees a writer still active.
         FileIO.close(lockFd)

@@ -38,6 +38,26 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(try readAll(reopened).map(\.payload), [payload(1, size: 100), payload(4, size: 100)])
     }
 
+    /// The sync fails and so does cutting the batch back; the log is then closed before any
+    /// later append could trim it. The refused records must not come back at the next open.
+    func testARefusedBatchThatCouldNotBeCutBackIsCutAtClose() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let failing = Shared(false)
+        var options = FileLogOptions()
+        options.injectFault = { name in (name == "sync" || name == "truncate") && failing.current ? EIO : nil }
+        let log = try FileLog.open(directory: dir.path, options: options)
+        _ = try log.appendAndWait([payload(1, size: 100)])
+        failing.update { $0 = true }
+        XCTAssertThrowsError(try log.appendAndWait([payload(2, size: 300)]))
+        failing.update { $0 = false }
+        log.close()
+
+        let reopened = try FileLog.open(directory: dir.path)
+        defer { reopened.close() }
+        XCTAssertEqual(try readAll(reopened).map(\.payload), [payload(1, size: 100)])
+    }
+
     func testAFailedWriteFailsTheBatchAndLaterAppendsSucceed() throws {
         try check(failing: "write", operation: "write")
     }
