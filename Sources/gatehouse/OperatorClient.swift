@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -56,11 +57,11 @@ struct OperatorClient {
         case 404 where text.hasPrefix("{"):
             // A JSON 404 names what is missing (a delivery, a subscriber); a bare one means an
             // older gateway without this endpoint.
-            fail((try? JSONValue.parse(body))?[path: "error"]?.scalarText ?? text)
+            fail(TerminalText.printable((try? JSONValue.parse(body))?[path: "error"]?.scalarText ?? text))
         case 404, 405:
             fail("\(base) does not serve POST \(path) (a gatehouse older than this one?)")
         default:
-            fail("\(base)\(path) answered \(status): \(text)")
+            fail("\(base)\(path) answered \(status): \(TerminalText.printable(text))")
         }
     }
 
@@ -92,7 +93,9 @@ struct OperatorClient {
         switch outcome.withLock({ $0 }) {
         case .success(let answer)?:
             switch answer.0 {
-            case 401: fail("\(base) wants the operator token: pass --token-env VAR naming a variable that holds it")
+            case 401:
+                fail(token == nil ? "\(base) wants the operator token: pass --token-env VAR naming a variable that holds it"
+                                  : "\(base) refused the operator token in --token-env's variable: it is not the server's operator_token")
             case 403: fail("\(base) answers operator requests from loopback only (no operator_token is set there)")
             default: return answer
             }

@@ -62,7 +62,7 @@ enum RedeliverCommand: Command {
         }
         if let id = arguments["delivery"], dryRun {
             guard let record = gateway.deliveryRecord(id: id) else { print("delivery \(id) is unknown"); return 1 }
-            print(PlannedDelivery(record))
+            print(TerminalText.printable("\(PlannedDelivery(record))"))
             print("delivery \(id) would be sent again (dry run: nothing written)")
             return 0
         }
@@ -73,7 +73,7 @@ enum RedeliverCommand: Command {
         }
         let items = gateway.plannedRedeliveries(subscriberID: arguments["subscriber"] ?? "", from: from ?? 0, to: to ?? Int64.max,
                                                 statuses: statuses, dryRun: dryRun)
-        for item in items { print(item) }
+        for item in items { print(TerminalText.printable("\(item)")) }
         print(dryRun ? "\(items.count) deliver(ies) would be sent again (dry run: nothing written)"
                      : "\(items.count) deliver(ies) requeued; they are sent when the server starts")
         return 0
@@ -99,7 +99,7 @@ enum RedeliverCommand: Command {
         let answer = client.post("/deliveries/redeliver", parameters)
         guard case .array(let list)? = answer[path: "deliveries"] else { fail("\(client.base) answered without a delivery list") }
         let items = list.compactMap(PlannedDelivery.init(json:))
-        for item in items { print(item) }
+        for item in items { print(TerminalText.printable("\(item)")) }
         if let id = arguments["delivery"] {
             print(dryRun ? "delivery \(id) would be sent again (dry run: nothing written)" : "delivery \(id) requeued; the server is sending it now")
         } else {

@@ -39,6 +39,14 @@ enum ReplayCommand: Command {
         guard recovering || (arguments["url"] == nil && arguments["token-env"] == nil) else {
             throw UsageError("--url goes with --redrive or --remap")
         }
+        if arguments.has("verify") && recovering { throw UsageError("--verify goes alone: give it, --redrive or --remap") }
+        if !recovering {
+            // Filters and --dry-run mean nothing to a fold or a verify: refused, not ignored.
+            for name in ["status", "source", "api", "type", "since", "until"] where arguments[name] != nil {
+                throw UsageError("--\(name) goes with --redrive or --remap")
+            }
+            if arguments.has("dry-run") { throw UsageError("--dry-run goes with --redrive or --remap") }
+        }
         var configuration = try ConfigurationFlags.resolve(arguments)
         if arguments.has("verify") {
             let report = OfflineReplay.verify(configuration: configuration)
@@ -63,11 +71,14 @@ enum ReplayCommand: Command {
             defer { gateway.shutdown(writingSnapshot: !dryRun) }
             if !dryRun { gateway.repairNotifications() }
             let work = redrive ? try gateway.redrive(filter, dryRun: dryRun) : try gateway.remap(rules: rules, filter: filter, dryRun: dryRun)
-            for item in work { print(item) }
+            // Last errors are an API's text: shown as text, never as terminal control codes.
+            for item in work { print(TerminalText.printable("\(item)")) }
             print(dryRun ? "\(work.count) job(s) would be \(verb) (dry run: nothing written)"
                          : "\(work.count) job(s) \(verb); they run when the server starts")
             return 0
         }
+        // Recovering an absent folder would create it, with an empty log, and report 0 records.
+        DataFolderProbe.requireLog(configuration.data, verb: "fold")
         // A progress line on standard error for long logs, rewritten in place.
         let summary = try OfflineReplay.run(configuration: configuration) { folded, total in
             let percent = total > 0 ? Double(folded) * 100 / Double(total) : 0
@@ -124,7 +135,7 @@ enum ReplayCommand: Command {
         let answer = client.post(redrive ? "/replay/redrive" : "/replay/remap", parameters)
         guard case .array(let items)? = answer[path: "jobs"] else { fail("\(client.base) answered without a job list") }
         let work = items.compactMap(PlannedWork.init(json:))
-        for item in work { print(item) }
+        for item in work { print(TerminalText.printable("\(item)")) }
         print(dryRun ? "\(work.count) job(s) would be \(verb) (dry run: nothing written)"
                      : "\(work.count) job(s) \(verb); the server at \(client.base) is running them now")
         return 0

@@ -131,8 +131,17 @@ final class RecoveryCLITests: XCTestCase {
         XCTAssertEqual(after.keys.sorted(), before.keys.sorted(), "files made or removed by a dry run")
         for (path, data) in before { XCTAssertEqual(after[path], data, "\(path) changed in a dry run") }
 
+        // Flags that mean nothing to the verb they are given to are refused, not ignored.
+        for (arguments, message) in [(["replay", "--verify", "--redrive"], "--verify goes alone"),
+                                     (["replay", "--source", "yunojuno"], "--source goes with --redrive or --remap"),
+                                     (["replay", "--dry-run"], "--dry-run goes with --redrive or --remap")] {
+            let run = try OperatorCLITests.run(binary, arguments + ["--data", harness.data])
+            XCTAssertEqual(run.status, 1, "\(arguments): \(run.out) \(run.err)")
+            XCTAssertTrue(run.err.contains(message), "\(arguments): \(run.err)")
+        }
+
         let missing = harness.root.appendingPathComponent("no-such-data").path
-        for verb in [["replay", "--redrive", "--dry-run"], ["redeliver", "--subscriber", "ops"]] {
+        for verb in [["replay", "--redrive", "--dry-run"], ["redeliver", "--subscriber", "ops"], ["replay"]] {
             let run = try OperatorCLITests.run(binary, verb + ["--data", missing, "--routes", harness.routes])
             XCTAssertEqual(run.status, 1, "\(verb)")
             XCTAssertTrue(run.err.contains("no gateway data in \(missing)"), run.err)
