@@ -43,13 +43,15 @@ public final class Gateway: Sendable {
     /// `connectors` replaces the API section of the configuration (the executable passes the
     /// simulators' endpoints when `apis.simulate` is on).
     /// `offline`: opened by a recovery verb, which never receives or sends a webhook, so
-    /// development secrets it finds missing are held in memory and not written.
+    /// a secret it finds missing is replaced by one held in memory (never written), also with
+    /// `dev_secrets` off: an operator re-driving work need not hold the webhook keys.
     public init(configuration: GatewayConfiguration, secrets: SecretResolver = SecretResolver(), logger: Logger = Logger(),
                 connectors: ConnectorSettings? = nil, offline: Bool = false) throws {
         self.configuration = configuration
         self.logger = logger
         dataDirectory = try DataDirectory(path: configuration.data)
-        let devSecrets = configuration.devSecrets ? DevelopmentSecrets(directory: dataDirectory.devSecretsPath, writesMissing: !offline) : nil
+        let devSecrets = configuration.devSecrets || offline
+            ? DevelopmentSecrets(directory: dataDirectory.devSecretsPath, writesMissing: !offline) : nil
         catalog = try SourceCatalog.load(directory: configuration.routes, secrets: secrets,
                                          devSecrets: devSecrets,
                                          logger: logger)
@@ -99,7 +101,8 @@ public final class Gateway: Sendable {
             logger.warning("the log starts at offset \(log.firstOffset) (older segments were removed by retention) and no snapshot matched: "
                            + "ids of events before it are no longer recognised as duplicates, and their counts are gone")
         }
-        operatorServices = try OperatorServices(configuration: configuration, secrets: secrets, store: store, logger: logger)
+        operatorServices = try OperatorServices(configuration: configuration, secrets: secrets, store: store, logger: logger,
+                                                tokenOptional: offline)
         let router = EventRouter(rules: catalog.sources.mapValues(\.rules))
         let subscribers = try SubscriberKeys.resolve(configuration.subscribers, secrets: secrets,
                                                      devSecrets: devSecrets,

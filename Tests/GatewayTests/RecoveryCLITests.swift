@@ -127,6 +127,17 @@ final class RecoveryCLITests: XCTestCase {
             XCTAssertTrue(run.out.contains("(dry run: nothing written)"), run.out)
             XCTAssertFalse(run.err.contains("development secret"), "an offline verb has no use for it: \(run.err)")
         }
+        // As in production: dev_secrets off, and the operator's shell holds none of the
+        // service's secrets (webhook keys, operator token). The offline verbs neither verify
+        // nor sign nor serve, so they run all the same.
+        let production = harness.root.appendingPathComponent("production.json").path
+        try #"{"dev_secrets": false, "operator_token": {"env": "GATEHOUSE_TEST_UNSET_TOKEN"}}"#.write(toFile: production, atomically: false, encoding: .utf8)
+        XCTAssertNil(ProcessInfo.processInfo.environment["YJ_SECRET"])
+        for arguments in [["replay", "--redrive", "--dry-run"], ["redeliver", "--subscriber", "ops", "--dry-run"]] {
+            let run = try OperatorCLITests.run(binary, arguments + offline + ["--config", production])
+            XCTAssertEqual(run.status, 0, "\(arguments): \(run.err)")
+            XCTAssertTrue(run.out.contains("(dry run: nothing written)"), run.out)
+        }
         let after = try contents()
         XCTAssertEqual(after.keys.sorted(), before.keys.sorted(), "files made or removed by a dry run")
         for (path, data) in before { XCTAssertEqual(after[path], data, "\(path) changed in a dry run") }

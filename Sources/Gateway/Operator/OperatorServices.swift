@@ -21,15 +21,19 @@ final class OperatorServices: Sendable {
     /// Resolves `operator_token`. A reference with no value stops the start when
     /// development secrets are off (as a source's secret would), otherwise it is reported
     /// and the endpoints stay loopback-only. Messages name the reference, never a value.
-    init(configuration: GatewayConfiguration, secrets: SecretResolver, store: EventStore, logger: Logger) throws {
+    /// `tokenOptional`: an offline verb, which serves no endpoint, starts without the token.
+    init(configuration: GatewayConfiguration, secrets: SecretResolver, store: EventStore, logger: Logger,
+         tokenOptional: Bool = false) throws {
         if let reference = configuration.operatorToken {
             if let token = try secrets.resolve(reference) {
                 tokenDigest = SHA256Digest.hash(Array(token.utf8))
                 logger.info("operator endpoints require a bearer token", [("token_from", reference.description)])
-            } else if configuration.devSecrets {
+            } else if configuration.devSecrets || tokenOptional {
                 tokenDigest = nil
-                logger.warning("operator_token has no value; operator endpoints answer loopback peers only",
-                               [("looked_in", reference.description)])
+                if !tokenOptional {
+                    logger.warning("operator_token has no value; operator endpoints answer loopback peers only",
+                                   [("looked_in", reference.description)])
+                }
             } else {
                 throw ConfigurationError("operator_token: no value found in \(reference)")
             }
