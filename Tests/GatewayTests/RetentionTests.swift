@@ -153,6 +153,28 @@ final class RetentionTests: XCTestCase {
         XCTAssertEqual(h.gateway?.state.dedupeFloor, floor)
     }
 
+    /// Remap finds past events through their histories: the dedupe window forgetting their
+    /// ids (their records still in the log) made it skip them and report nothing to do.
+    func testRemapStillFindsEventsWhoseIdsTheDedupeWindowForgot() throws {
+        let h = try ActionHarness()
+        try h.start { configure(&$0, dedupeWindow: 1); $0.retention.maxAgeSeconds = 0 }
+        // Test-mode events skip the Luminous rule (its condition excludes mode "test").
+        for n in 0..<30 { XCTAssertEqual(h.sendYunoJunoRaw("client.client_contact.created", contact(n), id: "forgot-\(n)", mode: "test")?.status, 200) }
+        XCTAssertTrue(settled(h))
+        let swept = try XCTUnwrap(h.gateway?.retention?.sweep(now: Clock.unixSeconds() + 60))
+        let floor = try XCTUnwrap(swept.mark?.dedupeFloor, "the test needs ids forgotten")
+        XCTAssertNil(h.gateway?.state.receivedOffset(of: DedupeKey(source: "yunojuno", eventID: "forgot-0")))
+        XCTAssertGreaterThan(floor, 0)
+
+        let text = try String(contentsOfFile: h.routes + "/yunojuno.json", encoding: .utf8)
+            .replacingOccurrences(of: #""if": { "not": { "equals": { "path": "mode", "value": "test" } } },"#, with: "")
+        let fixed = h.root.appendingPathComponent("fixed-routes").path
+        try FileManager.default.createDirectory(atPath: fixed, withIntermediateDirectories: true)
+        try text.write(toFile: fixed + "/yunojuno.json", atomically: false, encoding: .utf8)
+        let planned = try XCTUnwrap(h.gateway).remap(rules: try Gateway.loadRules(directory: fixed), filter: WorkFilter(), dryRun: true)
+        XCTAssertEqual(Set(planned.map(\.eventID)), Set((0..<30).map { "forgot-\($0)" }))
+    }
+
     /// The dedupe window runs from the oldest segment and stops at the first one still inside
     /// it: a later segment whose time looks old (written while the clock was wrong) does not
     /// take the ids of a younger one before it.
