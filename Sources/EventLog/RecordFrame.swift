@@ -31,9 +31,9 @@ enum RecordFrame {
         let length = Int(bytes.loadUnaligned(fromByteOffset: position + 4, as: UInt32.self).littleEndian)
         guard length <= limit, length <= available - headerSize else { return nil }
         let stored = bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self).littleEndian
-        // Eight zero bytes are preallocated space, never a record (the writer refuses empty
-        // payloads, the only ones that could frame that way).
-        guard length != 0 || stored != 0 else { return nil }
+        // Eight zero bytes are preallocated space, never a record; and as the writer refuses
+        // empty payloads, a zero length is never a record whatever its checksum.
+        guard length != 0 else { return nil }
         let payload = UnsafeRawBufferPointer(rebasing: bytes[(position + headerSize)..<(position + headerSize + length)])
         guard checksum(offset: offset, length: UInt32(length), payload: payload) == stored else { return nil }
         return length

@@ -15,6 +15,8 @@ enum SegmentName {
         guard fileName.hasSuffix(suffix) else { return nil }
         let stem = fileName.dropLast(suffix.count)
         guard stem.count == digits, stem.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return UInt64(stem)
+        // Twenty digits can name more than a UInt64 holds: still a segment's name, so it is
+        // reported as out of range (the listing refuses it), not skipped as some other file.
+        return UInt64(stem) ?? .max
     }
 }

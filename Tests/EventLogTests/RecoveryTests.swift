@@ -238,6 +238,41 @@ final class RecoveryTests: XCTestCase {
         XCTAssertTrue(report?.reason.contains("missing or overlapping") ?? false, report?.reason ?? "")
     }
 
+    /// Twenty digits can name more than a UInt64: such a file is a segment name out of
+    /// range, refused, not another file skipped while the log opens without it.
+    func testASegmentNamedPastUInt64IsRefused() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        _ = try tenRecords(dir)
+        try writeFile(dir.path + "/99999999999999999999.log", [1, 2, 3])
+        let report = expectCorrupt { _ = try FileLog.open(directory: dir.path) }
+        XCTAssertEqual(report?.segment, "99999999999999999999.log")
+        XCTAssertTrue(report?.reason.contains("out of range") ?? false, report?.reason ?? "")
+    }
+
+    /// A zero length is never a record, whatever checksum sits beside it: the writer refuses
+    /// empty payloads, so one framed that way at the tail is damage, cut as a torn tail.
+    func testAZeroLengthFrameWithAChecksumIsNotARecord() throws {
+        let dir = try TempDirectory()
+        defer { dir.remove() }
+        let offsets = try tenRecords(dir)
+        let segment = try dir.segments()[0]
+        // The checksum an empty payload would carry at the log's next offset, written there
+        // (over preallocated zeros, if any).
+        let next = offsets[9] + UInt64(RecordFrame.headerSize + 100)
+        let crc = RecordFrame.checksum(offset: next, length: 0, payload: UnsafeRawBufferPointer(start: nil, count: 0))
+        var frame = withUnsafeBytes(of: crc.littleEndian) { Array($0) }
+        frame += [0, 0, 0, 0]
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: segment))
+        handle.seek(toFileOffset: UInt64(SegmentHeader.size) + next)
+        handle.write(Data(frame))
+        try handle.close()
+        let log = try FileLog.open(directory: dir.path, options: FileLogOptions(preallocate: false))
+        defer { log.close() }
+        XCTAssertEqual(log.recovery.records, 10)
+        XCTAssertEqual(try readAll(log).count, 10)
+    }
+
     func testLeftoverTemporarySegmentIsRemoved() throws {
         let dir = try TempDirectory()
         defer { dir.remove() }
