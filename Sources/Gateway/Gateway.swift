@@ -170,6 +170,10 @@ public final class Gateway: Sendable {
             guard let self else { return responder.respond(.text(.serviceUnavailable)) }
             OperatorRouter(gateway: self).route(request, responder)
         }
+        // The port first: found taken, the start fails before anything below has called an
+        // API, sent a notification or swept the log.
+        try server.bind()
+        serverBox.withLock { $0 = server }
         // Before the notifier resumes its deliveries from the fold.
         repairNotifications()
         operatorServices.start()
@@ -178,7 +182,6 @@ public final class Gateway: Sendable {
         notifier.start()
         engine.start()
         let bound = try server.start()
-        serverBox.withLock { $0 = server }
         ready.store(true, ordering: .relaxed)
         logger.info("listening", [("address", bound.description), ("loops", "\(serverConfig.loops)"), ("version", Self.version)])
         return bound

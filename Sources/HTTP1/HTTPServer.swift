@@ -28,6 +28,8 @@ public final class HTTPServer: Sendable {
     private let handler: HTTPHandler
     private let state = Mutex<(registries: [HTTPLoopRegistry], threads: [Thread], finished: Int, bound: SocketAddress?)>(([], [], 0, nil))
     private let exited = DispatchSemaphore(value: 0)
+    /// Listeners bound by `bind()` and not yet handed to loops.
+    private let unstarted = Mutex<[ListeningSocket]?>(nil)
 
     public init(configuration: Configuration, handler: @escaping HTTPHandler) {
         self.configuration = configuration
@@ -37,11 +39,16 @@ public final class HTTPServer: Sendable {
     /// The address actually bound (the kernel's choice when the port was 0).
     public var boundAddress: SocketAddress? { state.withLock { $0.bound } }
 
-    /// Binds every loop's listener, then starts the loop threads. Throws if binding fails,
-    /// before any thread has started.
+    /// Binds every loop's listener without serving yet, so a caller can find the port taken
+    /// before it starts anything with side effects. Connections wait in the backlog until
+    /// `start()`. A port another process listens on is refused, even one that set
+    /// SO_REUSEPORT (which the loops' own listeners need, and which would otherwise let a
+    /// second gateway share the port and take half the webhooks into another log).
     @discardableResult
-    public func start() throws -> SocketAddress {
+    public func bind() throws -> SocketAddress {
+        if let held = unstarted.withLock({ $0 }) { return held[0].address }
         var address = configuration.address
+        if address.port != 0 { try ListeningSocket.ensureFree(address) }
         var listeners: [ListeningSocket] = []
         do {
             for _ in 0..<configuration.loops {
@@ -53,6 +60,17 @@ public final class HTTPServer: Sendable {
             listeners.forEach { $0.close() }
             throw error
         }
+        unstarted.withLock { $0 = listeners }
+        return address
+    }
+
+    /// Binds (unless `bind()` did), then starts the loop threads. Throws if binding fails,
+    /// before any thread has started.
+    @discardableResult
+    public func start() throws -> SocketAddress {
+        try bind()
+        let listeners = unstarted.withLock { held in defer { held = nil }; return held! }
+        let address = listeners[0].address
         var registries: [HTTPLoopRegistry] = []
         for (i, listener) in listeners.enumerated() {
             let loop = try EventLoop(index: i)
@@ -79,6 +97,7 @@ public final class HTTPServer: Sendable {
     /// Stops accepting, lets in-flight requests finish for up to `grace` seconds, then
     /// closes what is left and stops the loops. Returns when every loop thread has exited.
     public func shutdown(grace: Double = 10) {
+        unstarted.withLock { held in held?.forEach { $0.close() }; held = nil }
         let registries = state.withLock { $0.registries }
         for registry in registries { registry.loop.execute { registry.beginDrain() } }
         let deadline = Date().addingTimeInterval(grace)

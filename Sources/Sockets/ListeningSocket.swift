@@ -24,6 +24,19 @@ public struct ListeningSocket: Sendable {
         return ListeningSocket(fd: fd, address: try Self.localAddress(fd) ?? address)
     }
 
+    /// Throws `bind` EADDRINUSE if anything listens on `address`: a bind without SO_REUSEPORT
+    /// fails there even when the listener set it, where one with it would share the port.
+    /// The probe only binds (never listens), so no client can reach it.
+    public static func ensureFree(_ address: SocketAddress) throws(SocketError) {
+        let fd = socket(address.family == .ipv4 ? AF_INET : AF_INET6, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError.last("socket") }
+        defer { Glibc.close(fd) }
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        let rc = address.withSockAddr { Glibc.bind(fd, $0, $1) }
+        guard rc == 0 else { throw SocketError.last("bind \(address)") }
+    }
+
     /// The bound address: with port 0 the kernel picked one, and tests need to know it.
     static func localAddress(_ fd: Int32) throws(SocketError) -> SocketAddress? {
         var storage = sockaddr_storage()

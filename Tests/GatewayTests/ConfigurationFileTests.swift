@@ -47,6 +47,30 @@ final class ConfigurationFileTests: XCTestCase {
         XCTAssertTrue(refusal(twoSubscribers).contains("at least 3, got 2"), refusal(twoSubscribers))
     }
 
+    /// Numbers past what the arithmetic holds trapped later (a deadline, a descriptor count);
+    /// a jitter above 1 or a negative wait fired retries at once. `check` runs this same
+    /// validation, so it now refuses what `serve` would.
+    func testNumbersTooLargeOrOutOfTheirRangeAreRefusedByName() {
+        let cases = [
+            (#"{"header_timeout_ms": 9223372036854775000}"#, "header_timeout_ms"),
+            (#"{"max_connections": 9223372036854775000}"#, "max_connections"),
+            (#"{"log": {"sync": "fsnyc"}}"#, "log.sync must be"),
+            (#"{"actions": {"jitter": 1.5}}"#, "actions.jitter"),
+            (#"{"actions": {"retry_schedule_seconds": [5, -1]}}"#, "actions.retry_schedule_seconds"),
+            (#"{"apis": {"simulate": false, "growcrm": {"base_url": "https://x.example/api", "timeout_seconds": 1e16}}}"#, "apis.growcrm.timeout_seconds"),
+        ]
+        for (text, name) in cases { XCTAssertTrue(refusal(text).contains(name), "\(text): \(refusal(text))") }
+    }
+
+    /// apis.simulate defaults to on: a file naming the real APIs without it sent every action
+    /// to the built-in simulators, recorded as done.
+    func testRealAPIsWithoutSimulateSaidAreRefused() throws {
+        let message = refusal(#"{"apis": {"growcrm": {"base_url": "https://crm.example/api", "token": {"env": "T"}}}}"#)
+        XCTAssertTrue(message.contains("apis.simulate is not"), message)
+        XCTAssertFalse(try load(#"{"apis": {"simulate": false, "growcrm": {"base_url": "https://crm.example/api", "token": {"env": "T"}}}}"#).apis.simulate)
+        XCTAssertTrue(try load(#"{"apis": {"simulate": true}}"#).apis.simulate)
+    }
+
     func testAFileThatIsNotJSONSaysWhere() {
         let message = refusal(#"{"loops": 2,, }"#)
         XCTAssertTrue(message.contains("not valid JSON"), message)

@@ -1,10 +1,28 @@
 import Foundation
 import Glibc
 import HTTP1
+import Sockets
 import TestSupport
 import XCTest
 
 final class HTTPServerTests: XCTestCase {
+    /// The loops' listeners set SO_REUSEPORT, which on its own lets a second server (another
+    /// gateway, with another log) bind the same port and take half its connections. A fixed
+    /// port something listens on is refused instead; until then the first serves alone.
+    func testASecondServerOnATakenPortIsRefused() throws {
+        let (first, port) = try startEchoServer()
+        defer { first.shutdown(grace: 0) }
+        let second = HTTPServer(configuration: HTTPServer.Configuration(address: try SocketAddress(parsing: "127.0.0.1:\(port)"), loops: 2),
+                                handler: { _, responder in responder.respond(.text(.ok, "second")) })
+        XCTAssertThrowsError(try second.start()) { error in
+            XCTAssertTrue("\(error)".contains("bind"), "\(error)")
+        }
+        for _ in 0..<20 {
+            let client = try RawClient(port: port)
+            XCTAssertEqual(client.request("GET", "/x")?.body.hasPrefix("GET /x"), true, "a connection reached the second server")
+        }
+    }
+
     func testKeepAliveServesSeveralRequestsOnOneConnection() throws {
         let (server, port) = try startEchoServer()
         defer { server.shutdown(grace: 1) }

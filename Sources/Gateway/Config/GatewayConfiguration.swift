@@ -99,6 +99,13 @@ public struct GatewayConfiguration: Sendable, Codable {
         if let unknown = fields.keys.sorted().first(where: { !known.contains($0) }) {
             throw ConfigurationError("\(path): unknown setting \"\(unknown)\"")
         }
+        // apis.simulate defaults to on: a file that names real endpoints but leaves it out would
+        // send every action to the built-in simulators and record them as done.
+        if case .object(let apis)? = fields["apis"], apis["simulate"] == nil,
+           let named = ["yunojuno", "roosted", "luminous", "growcrm"].first(where: { apis[$0] != nil }) {
+            throw ConfigurationError("\(path): apis.\(named) is set but apis.simulate is not, and it defaults to true (the built-in "
+                                     + "simulators, which would take every action instead): set \"simulate\": false to call the APIs")
+        }
         let defaults = try JSONValue.parse(Array(JSONEncoder().encode(GatewayConfiguration())))
         let merged = overlay(parsed, on: defaults)
         let configuration: GatewayConfiguration
@@ -124,8 +131,23 @@ public struct GatewayConfiguration: Sendable, Codable {
         if let loops { try require((1...256).contains(loops), "loops must be between 1 and 256 (got \(loops))") }
         try require((1...(512 << 20)).contains(maxBodyBytes), "max_body_bytes must be between 1 and 536870912 (got \(maxBodyBytes))")
         try require((1024...(1 << 20)).contains(maxHeaderBytes), "max_header_bytes must be between 1024 and 1048576 (got \(maxHeaderBytes))")
-        try require(headerTimeoutMs > 0 && idleTimeoutMs > 0, "header_timeout_ms and idle_timeout_ms must be positive")
-        try require(maxConnections >= 1, "max_connections must be at least 1 (got \(maxConnections))")
+        // Upper bounds too: the deadline arithmetic on a huge timeout, or the descriptor count
+        // on a huge connection cap, overflowed (a trap) instead of meaning "for ever".
+        let day: Int64 = 86_400_000
+        try require((1...day).contains(headerTimeoutMs) && (1...day).contains(idleTimeoutMs),
+                    "header_timeout_ms and idle_timeout_ms must be between 1 and 86400000 (a day)")
+        try require((1...(1 << 20)).contains(maxConnections), "max_connections must be between 1 and 1048576 (got \(maxConnections))")
+        try require(["fdatasync", "fsync", "none"].contains(log.sync), "log.sync must be fdatasync, fsync or none (got \"\(log.sync)\")")
+        try require(actions.jitter.isFinite && (0...1).contains(actions.jitter), "actions.jitter must be between 0 and 1 (got \(actions.jitter))")
+        try require(actions.retryScheduleSeconds.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 30 * 86_400 },
+                    "actions.retry_schedule_seconds must hold waits between 0 and 2592000 seconds (30 days)")
+        try require(actions.maxAgeSeconds.isFinite && actions.maxAgeSeconds > 0 && actions.maxAgeSeconds <= 365 * 86_400,
+                    "actions.max_age_seconds must be between 0 and 31536000 (a year) (got \(actions.maxAgeSeconds))")
+        for (name, endpoint) in [("yunojuno", apis.yunojuno), ("roosted", apis.roosted), ("luminous", apis.luminous), ("growcrm", apis.growcrm)] {
+            guard let endpoint else { continue }
+            if let t = endpoint.timeoutSeconds { try require(t.isFinite && t > 0 && t <= 3600, "apis.\(name).timeout_seconds must be between 0 and 3600 (got \(t))") }
+            if let c = endpoint.concurrency { try require((1...256).contains(c), "apis.\(name).concurrency must be between 1 and 256 (got \(c))") }
+        }
         try require(log.segmentBytes >= 4096, "log.segment_bytes must be at least 4096 (got \(log.segmentBytes))")
         try require(log.queueCapacity >= 1, "log.queue_capacity must be at least 1 (got \(log.queueCapacity))")
         // A webhook's append carries its notification plans too, one record per subscriber:
