@@ -126,6 +126,10 @@ public final class Notifier: Sendable {
     /// for the matching). A crash before that write lands loses the notification: a caller
     /// reporting a record of its own uses `prepare` and writes the plan beside it instead.
     public func publish(_ notification: Notification, to explicit: [String] = []) {
+        guard lifecycle.withLock({ $0 != .stopped }) else {
+            logger("notify: notifier stopped; notification \(notification.id) (\(notification.type)) not planned")
+            return
+        }
         guard let prepared = prepare(notification, to: explicit) else { return }
         plan(prepared, tries: 1)
     }
@@ -137,11 +141,11 @@ public final class Notifier: Sendable {
     /// nothing until it is enabled.
     /// `excluding`: subscribers to leave out (a start's repair passes those the log says are
     /// disabled, before the lanes know it).
+    /// Also once the notifier has stopped: the plan is only records for the caller's append,
+    /// sent after the next start. An action that finishes during a stop writes its outcome
+    /// with its plan; without one, the snapshot written at the stop would cover the outcome
+    /// and no repair would ever plan its notification.
     public func prepare(_ notification: Notification, to explicit: [String] = [], excluding: Set<String> = []) -> PreparedNotification? {
-        guard lifecycle.withLock({ $0 != .stopped }) else {
-            logger("notify: notifier stopped; notification \(notification.id) (\(notification.type)) not planned")
-            return nil
-        }
         var n = notification
         var targets = order.filter { $0.matcher.matches(n.type) }
         for id in explicit where !targets.contains(where: { $0.id == id }) {

@@ -1,5 +1,6 @@
 import Foundation
 import Notify
+import Synchronization
 import XCTest
 
 /// A new notifier built from the journal's recorded bytes resumes every open delivery at its
@@ -42,6 +43,31 @@ final class RestartTests: XCTestCase {
         XCTAssertEqual(retries.count, 2)
         XCTAssertGreaterThanOrEqual(retries[1].at, due - 20, "resumed before its due time")
         XCTAssertEqual(recovered.state().deliveries["ntf_failsonce.crm"]?.attempts, 2)
+    }
+
+    /// An action that finishes while the gateway stops writes its outcome with its plan: the
+    /// notifier, already stopped, still prepares the plan (it was nil, and the snapshot written
+    /// at the stop then covered an outcome with no notification, for good). The plan is sent
+    /// after the restart.
+    func testAPlanPreparedAfterStopIsSentAfterTheRestart() throws {
+        let sink = try ScriptedSink()
+        defer { sink.stop() }
+        let subscriber = Harness.subscriber("crm", url: sink.url)
+        let journal = MemoryDeliveryJournal()
+        let before = Harness.notifier([subscriber], journal: journal)
+        before.start()
+        before.stop()
+        let prepared = try XCTUnwrap(before.prepare(Harness.notification(id: "ntf_late")), "a stopped notifier planned nothing")
+        XCTAssertTrue(RecordedOK.record(prepared.events, in: journal))
+        before.admit(prepared)
+        usleep(200_000)
+        XCTAssertEqual(sink.count, 0, "a stopped notifier sent")
+
+        let recovered = try MemoryDeliveryJournal(replaying: journal.encodedEvents())
+        let after = Harness.notifier([subscriber], journal: recovered)
+        after.start()
+        defer { after.stop() }
+        XCTAssertTrue(Harness.wait(4) { recovered.state().deliveries["ntf_late.crm"]?.status == .delivered })
     }
 
     /// A crash between `attemptStarted` and `attemptFinished`: the outcome is unknown, so the
@@ -89,5 +115,16 @@ final class RestartTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(sink.requests[0].at, now + 680)
         notifier.enable(subscriberID: "crm")
         XCTAssertTrue(Harness.wait(2) { sink.count == 2 })
+    }
+}
+
+/// Records events in a journal and waits for its answer.
+enum RecordedOK {
+    static func record(_ events: [DeliveryEvent], in journal: any DeliveryJournal) -> Bool {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex(false)
+        journal.record(events) { ok in result.withLock { $0 = ok }; done.signal() }
+        done.wait()
+        return result.withLock { $0 }
     }
 }
