@@ -32,6 +32,9 @@ public final class Gateway: Sendable {
     let startedAt = Clock.unixSeconds()
     private let serverBox = Mutex<HTTPServer?>(nil)
     private let ready = Atomic<Bool>(false)
+    /// One operator change (re-drive, remap, redelivery) at a time, whichever thread asks: two
+    /// remaps reading the same planned rules would each plan the missing ones.
+    let operatorChanges = Mutex<Void>(())
 
     var server: HTTPServer? { serverBox.withLock { $0 } }
     /// The folded state right now (a copy: cheap, copy-on-write).

@@ -55,6 +55,21 @@ final class ActionFlowTests: XCTestCase {
         XCTAssertEqual(h.fleet.growcrm.journal().filter { $0.method == "POST" }.map(\.status), [503, 503, 201])
     }
 
+    /// A 504 is a proxy that gave up while the API may still be creating the record: the
+    /// next attempt looks it up only once the request has settled (three timeouts after it
+    /// started, 6 s here), not at the schedule's 0.1 s, when the look-up could miss it.
+    func testAGatewayTimeoutWaitsForTheRequestToSettleBeforeTheLookUp() throws {
+        let h = try ActionHarness()
+        h.fleet.growcrm.faults.add(.status(504), times: 1, method: "POST", pathPrefix: "/contacts")
+        try h.start(schedule: [0.1, 0.1])
+        XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", ada, mode: "test"), 200)
+        XCTAssertTrue(h.eventually(15) { h.jobs().first?.status == .succeeded }, "\(h.jobs().map { ($0.status, $0.lastError) })")
+        let journal = h.fleet.growcrm.journal()
+        let refused = try XCTUnwrap(journal.first { $0.status == 504 })
+        let next = try XCTUnwrap(journal.first { $0.receivedAt > refused.receivedAt }, "no request after the 504")
+        XCTAssertGreaterThanOrEqual(next.receivedAt.timeIntervalSince(refused.receivedAt), 5.5, "\(next.method) \(next.target)")
+    }
+
     func testRetryAfterFrom429IsHonoured() throws {
         let h = try ActionHarness()
         h.fleet.growcrm.faults.add(.tooManyRequests(retryAfterSeconds: 1), times: 1, method: "POST", pathPrefix: "/contacts")

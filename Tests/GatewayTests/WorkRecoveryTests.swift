@@ -52,4 +52,28 @@ final class WorkRecoveryTests: XCTestCase {
         XCTAssertEqual(try gateway.remap(rules: rules, filter: WorkFilter(), dryRun: true).count, 0, "remap offers the same rule twice")
         XCTAssertEqual(try gateway.remap(rules: rules, filter: WorkFilter(until: 1000), dryRun: true).count, 0)
     }
+
+    /// Two remaps at once (two operators, two loops) must not both plan the missing rule: with
+    /// snapshots off there is no retention sweeper, whose lock used to be the only one.
+    func testConcurrentRemapsPlanEachMissingRuleOnce() throws {
+        let h = try ActionHarness()
+        try h.start { $0.snapshots.enabled = false }
+        for n in 0..<20 {
+            let person = #"{"email":"twice\#(n)@example.com","first_name":"Twice","last_name":"N\#(n)"}"#
+            XCTAssertEqual(h.sendYunoJuno("client.client_contact.created", person, mode: "test"), 200)
+        }
+        XCTAssertTrue(h.eventually { h.jobs().count == 20 && h.jobs().allSatisfy(\.isFinished) })
+        let gateway = try XCTUnwrap(h.gateway)
+        let text = try String(contentsOfFile: h.routes + "/yunojuno.json", encoding: .utf8)
+            .replacingOccurrences(of: #""if": { "not": { "equals": { "path": "mode", "value": "test" } } },"#, with: "")
+        let fixed = h.root.appendingPathComponent("fixed-routes").path
+        try FileManager.default.createDirectory(atPath: fixed, withIntermediateDirectories: true)
+        try text.write(toFile: fixed + "/yunojuno.json", atomically: false, encoding: .utf8)
+        let rules = try Gateway.loadRules(directory: fixed)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            _ = try? gateway.remap(rules: rules, filter: WorkFilter(source: "yunojuno"), dryRun: false)
+        }
+        let luminous = h.jobs().filter { $0.rule == "contact-to-luminous" }
+        XCTAssertEqual(luminous.count, 20, "each event's missing rule planned once: \(luminous.count)")
+    }
 }

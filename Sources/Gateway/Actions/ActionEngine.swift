@@ -59,16 +59,8 @@ final class ActionEngine: Sendable {
             (s.openJobs.compactMap { s.jobs[$0] }.sorted { ($0.eventOffset, $0.plan.id) < ($1.eventOffset, $1.plan.id) },
              s.unrouted)
         }
-        // A job that was in flight when the last process died may have its request still
-        // landing at the API: looking it up now could miss it and create it twice.
         let now = Clock.unixMilliseconds()
-        let resumed = open.map { job -> JobState in
-            guard job.status == .inFlight || job.outcomeUnknown, let api = job.currentAction?.api,
-                  let last = job.lastAttemptAt, let settled = settledAt(api: api, attemptStartedAt: min(last, now)) else { return job }
-            var delayed = job
-            delayed.dueAt = max(job.dueAt, settled)
-            return delayed
-        }
+        let resumed = open.map { delayedUntilSettled($0, now: now) }
         scheduler.withLock { s in
             s.started = true
             for job in resumed { Self.admit(job, into: &s) }
@@ -89,7 +81,9 @@ final class ActionEngine: Sendable {
     /// not run yet) is not admitted now: the scheduler skips running ids, so it would be lost,
     /// and `finish` would then release the ordering key it holds. `finish` admits it instead.
     func resume(_ ids: [String]) {
+        let now = Clock.unixMilliseconds()
         let jobs: [JobState] = store.read { s in ids.compactMap { s.jobs[$0] }.filter { !$0.isFinished } }
+            .map { delayedUntilSettled($0, now: now) }
         scheduler.withLock { s in
             for job in jobs {
                 if s.running.contains(job.plan.id) { s.resumeWhenDone.insert(job.plan.id) } else { Self.admit(job, into: &s) }
@@ -267,6 +261,18 @@ final class ActionEngine: Sendable {
         return try template.render(context: context)
     }
 
+    /// `job`, due no sooner than its last attempt has settled when that attempt's outcome is
+    /// unknown (in flight when the last process died, a timeout, a 500/502/504): its request
+    /// may still be landing at the API, and a look-up now could miss it and create it twice.
+    /// For a start's resumption and an operator's re-drive alike.
+    private func delayedUntilSettled(_ job: JobState, now: Int64) -> JobState {
+        guard job.status == .inFlight || job.outcomeUnknown, let api = job.currentAction?.api,
+              let last = job.lastAttemptAt, let settled = settledAt(api: api, attemptStartedAt: min(last, now)) else { return job }
+        var delayed = job
+        delayed.dueAt = max(job.dueAt, settled)
+        return delayed
+    }
+
     /// When an attempt whose answer never came may be looked up: three of its API's timeouts
     /// after it started, i.e. two more after the client gave up. A server can still be working
     /// on a request its client abandoned, and a look-up that comes first finds nothing and
@@ -287,7 +293,10 @@ final class ActionEngine: Sendable {
                                                 now: Clock.unixMilliseconds(), retryAfterSeconds: retryAfter) else {
                 return .dead(error: "gave up after \(attempt) attempt(s): \(error)")
             }
-            if outcome.status == nil, let settled = settledAt(api: api, attemptStartedAt: startedAt) { next = max(next, settled) }
+            // A 502 or 504 is a proxy that gave up: the API behind it may still be at work, as
+            // after a timeout.
+            if outcome.status == nil || outcome.status == 502 || outcome.status == 504,
+               let settled = settledAt(api: api, attemptStartedAt: startedAt) { next = max(next, settled) }
             return .retrying(error: error, nextAttemptAt: next)
         }
     }

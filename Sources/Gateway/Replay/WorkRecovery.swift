@@ -103,15 +103,20 @@ extension Gateway {
         return work
     }
 
-    /// `body` with no retention sweep under way (see `RetentionSweeper.holdingSweeps`).
+    /// `body` alone among the operator's changes, and with no retention sweep under way (see
+    /// `RetentionSweeper.holdingSweeps`).
     func holdingSweeps<R: Sendable>(_ body: () throws -> R) throws -> R {
-        guard let retention else { return try body() }
-        return try retention.holdingSweeps(body)
+        try operatorChanges.withLock { _ in
+            guard let retention else { return try body() }
+            return try retention.holdingSweeps(body)
+        }
     }
 
     func holdingSweeps<R: Sendable>(_ body: () -> R) -> R {
-        guard let retention else { return body() }
-        return retention.holdingSweeps(body)
+        operatorChanges.withLock { _ in
+            guard let retention else { return body() }
+            return retention.holdingSweeps(body)
+        }
     }
 
     /// Loads route files' rules only (no secrets needed), for `remap --routes DIR`.
