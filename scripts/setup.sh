@@ -13,6 +13,8 @@ command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # trusted roots are what https subscribers are checked against by default.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 dpkg -s ca-certificates >/dev/null 2>&1 || need+=(ca-certificates)
+# The crash drill (scripts/drill-lib.sh) asks /readyz with curl.
+command -v curl >/dev/null 2>&1 || need+=(curl)
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Gateway
+import Routing
 import Simulators
 import TestSupport
 import XCTest
@@ -26,6 +27,16 @@ final class SchedulingTests: XCTestCase {
         }
         XCTAssertEqual(starts.count, 2)
         XCTAssertGreaterThanOrEqual(starts.max()! - starts.min()!, 1400, "the second start was recorded while it waited for the slot")
+    }
+
+    /// After a restart open jobs queue for their ordering keys in the order they were
+    /// planned: rule 2 of an event before its rule 10 (as text, "job_5_10" sorts first).
+    func testResumedJobsKeepTheirRulesOrderPastNine() {
+        func job(_ id: String, offset: UInt64) -> JobState {
+            JobState(plan: JobPlan(id: id, rule: id, key: "k", actions: [], notify: []), eventOffset: offset, source: "s", eventID: "e", dueAt: 0)
+        }
+        let jobs = [job("job_5_10", offset: 5), job("job_5_2", offset: 5), job("job_5_2_remap77", offset: 5), job("job_3_11", offset: 3)]
+        XCTAssertEqual(jobs.sorted(by: ActionEngine.plannedBefore).map(\.plan.id), ["job_3_11", "job_5_2", "job_5_10", "job_5_2_remap77"])
     }
 
     func testKeyWaitersKeepArrivalOrderOnceEach() {

@@ -56,7 +56,7 @@ final class ActionEngine: Sendable {
     /// routes events a crash left unrouted, and starts the scheduler thread.
     func start() {
         let (open, unrouted) = store.read { s in
-            (s.openJobs.compactMap { s.jobs[$0] }.sorted { ($0.eventOffset, $0.plan.id) < ($1.eventOffset, $1.plan.id) },
+            (s.openJobs.compactMap { s.jobs[$0] }.sorted(by: Self.plannedBefore),
              s.unrouted)
         }
         let now = Clock.unixMilliseconds()
@@ -259,6 +259,19 @@ final class ActionEngine: Sendable {
         let context = TemplateRenderer.context(body: body, eventID: event.eventID, eventType: event.eventType, source: event.source,
                                                receivedAt: Clock.iso8601(milliseconds: event.receivedAt), actions: job.results)
         return try template.render(context: context)
+    }
+
+    /// The order jobs were planned in: by event, then by the rule's place in its route file
+    /// (ids `job_<offset>_<index>`, the index compared as a number: as text, rule 10 came
+    /// before rule 2 and took a shared ordering key first after a restart), then remapped
+    /// jobs after the routed ones.
+    static func plannedBefore(_ a: JobState, _ b: JobState) -> Bool {
+        func place(_ job: JobState) -> (UInt64, Int, String) {
+            let parts = job.plan.id.split(separator: "_")
+            let index = parts.count == 3 && parts[0] == "job" ? Int(parts[2]) ?? Int.max : Int.max
+            return (job.eventOffset, index, job.plan.id)
+        }
+        return place(a) < place(b)
     }
 
     /// `job`, due no sooner than its last attempt has settled when that attempt's outcome is

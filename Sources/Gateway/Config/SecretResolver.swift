@@ -16,7 +16,14 @@ public struct SecretResolver: Sendable {
             return value
         }
         if let path = reference.file {
-            guard FileManager.default.fileExists(atPath: path) else { return nil }
+            // Only a file that is not there counts as unset: one that cannot be reached (a
+            // folder without search permission) is an error, not a reason for a development
+            // secret or a "set it" message.
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                if errno == ENOENT || errno == ENOTDIR { return nil }
+                throw ConfigurationError("cannot read secret file \(path): \(String(cString: strerror(errno)))")
+            }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ConfigurationError("cannot read secret file \(path)")
             }

@@ -12,7 +12,16 @@ final class DataDirectory: Sendable {
         self.path = path
         let fm = FileManager.default
         try fm.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        chmod(path, 0o700)
+        // It holds customer data: owner-only. A folder that cannot be made so (another user's)
+        // and is open to others is refused rather than written into.
+        if chmod(path, 0o700) != 0 {
+            let reason = String(cString: strerror(errno))
+            var info = stat()
+            if stat(path, &info) != 0 || info.st_mode & 0o077 != 0 {
+                throw ConfigurationError("data folder \(path) is open to other users (mode \(String(info.st_mode & 0o777, radix: 8))) "
+                                         + "and cannot be made 0700 (\(reason)); change its owner or mode")
+            }
+        }
         let lockPath = (path as NSString).appendingPathComponent("LOCK")
         let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw ConfigurationError("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
