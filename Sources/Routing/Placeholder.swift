@@ -47,9 +47,12 @@ struct Placeholder: Sendable, Equatable {
                 throw TemplateError(field: field, path: path, message: error.message)
             }
         }
-        if let value { return value }
+        // A null is as good as missing (as `default` already reads it): kept, it went out as
+        // `"phone": null` to APIs whose fields are plain text, or spliced into text as "".
+        if let value, value != .null { return value }
         if isOptional { return nil }
-        throw TemplateError(field: field, path: path, message: "no value at '\(path)' (add | default:'...' or | optional)")
+        let found = value == .null ? "null" : "no value"
+        throw TemplateError(field: field, path: path, message: "\(found) at '\(path)' (add | default:'...' or | optional)")
     }
 
     /// Splits at `|` except inside quoted filter arguments (`split:'|'`).

@@ -36,7 +36,7 @@ final class FilterTests: XCTestCase {
     func testFirstAndLast() throws {
         XCTAssertEqual(try value("tags | first"), .string("a"))
         XCTAssertEqual(try value("tags | last"), .string("c"))
-        XCTAssertEqual(try value("mixed | last"), .null)
+        assertFails("mixed | last", "null at 'mixed' (add | default:'...' or | optional)")  // a null is as good as missing
         assertFails("name | first", "first needs a list, got text")
         assertFails("name | last", "last needs a list, got text")
         assertFails("n | first", "first needs a list, got a number")
@@ -74,8 +74,12 @@ final class FilterTests: XCTestCase {
     func testMissingValuesFlowThroughToDefaultOrOptional() throws {
         XCTAssertEqual(try value("absent | lower | default:'x'"), .string("x"))
         XCTAssertEqual(try value("absent | default:'A,B' | split:',' | last | lower"), .string("b"))
-        XCTAssertEqual(try value("nothing | upper"), .null, "null passes through text filters")
+        // Null passes through text filters and is then as good as missing: an error unless
+        // `default` or `optional` says what to do (it went out as `"phone": null`).
+        assertFails("nothing | upper", "null at 'nothing' (add | default:'...' or | optional)")
         XCTAssertEqual(try value("nothing | upper | default:'N'"), .string("N"))
+        XCTAssertEqual(try TemplateRenderer.render(json(#"{"phone": "{{ nothing | optional }}"}"#), context: context), .object([:]))
+        XCTAssertThrowsError(try TemplateRenderer.render(.string("Hi {{ nothing }}!"), context: context), "null spliced into text as \"\"")
         XCTAssertEqual(try TemplateRenderer.render(json(#"{"a": "{{ absent | optional | trim }}"}"#), context: context), .object([:]))
     }
 

@@ -19,7 +19,8 @@ final class TemplateRendererTests: XCTestCase {
         XCTAssertEqual(try render(#""{{ count }}""#), .int(3))
         XCTAssertEqual(try render(#""{{ratio}}""#), .double(0.5))
         XCTAssertEqual(try render(#""{{ ok }}""#), .bool(true))
-        XCTAssertEqual(try render(#""{{ nothing }}""#), .null)
+        // A null is as good as missing: an error without `default` or `optional`.
+        XCTAssertThrowsError(try render(#""{{ nothing }}""#))
         XCTAssertEqual(try render(#""{{ data.object.tags }}""#), json(#"["x", "y"]"#))
         XCTAssertEqual(try render(#""{{ data.object.address }}""#), json(#"{"city": "Leeds"}"#))
         XCTAssertEqual(try render(#""{{ items.1.id }}""#), .int(8))
@@ -30,7 +31,8 @@ final class TemplateRendererTests: XCTestCase {
         XCTAssertEqual(try render(#""{{ count }}{{ ratio }}""#), .string("30.5"), "two placeholders are interpolation")
         XCTAssertEqual(try render(#"" {{ count }}""#), .string(" 3"), "surrounding text, even a space, makes text")
         XCTAssertEqual(try render(#""{{ data.object.first_name }} <{{ mode }}> {{ ok }}""#), .string("Ada <live> true"))
-        XCTAssertEqual(try render(#""[{{ nothing }}]""#), .string("[]"), "null reads as nothing")
+        XCTAssertThrowsError(try render(#""[{{ nothing }}]""#), "null spliced into text as nothing")
+        XCTAssertEqual(try render(#""[{{ nothing | default:'' }}]""#), .string("[]"))
         XCTAssertEqual(try render(#""tags: {{ data.object.tags }}""#), .string(#"tags: ["x","y"]"#))
     }
 
@@ -91,8 +93,10 @@ final class TemplateRendererTests: XCTestCase {
         XCTAssertEqual(try render(#"["{{ items.0.id }}", "{{ items.9.id | optional }}", "{{ count }}"]"#), json("[7, 3]"))
     }
 
-    func testOptionalKeepsPresentValuesAndNull() throws {
-        XCTAssertEqual(try render(#"{"n": "{{ count | optional }}", "z": "{{ nothing | optional }}"}"#), json(#"{"n": 3, "z": null}"#))
+    /// An optional null is dropped like a missing value: kept, it went out as `"z": null` to
+    /// APIs whose fields are plain text.
+    func testOptionalKeepsPresentValuesAndDropsNull() throws {
+        XCTAssertEqual(try render(#"{"n": "{{ count | optional }}", "z": "{{ nothing | optional }}"}"#), json(#"{"n": 3}"#))
     }
 
     func testOptionalAtTheRootRendersNull() throws {
