@@ -81,7 +81,7 @@ final class GrowCRMTests: XCTestCase {
         XCTAssertEqual(note, "already present (email has already been taken)")
         let journal = h.growcrm.journal()
         XCTAssertEqual(journal.map(\.status), [201, 422, 200])
-        XCTAssertEqual(journal.last?.target, "/api/contacts?search=JANE%40acme.example&limit=100")
+        XCTAssertEqual(journal.last?.target, "/api/contacts?search=JANE%40acme.example&limit=100&page=1")
         let users = records(try await h.state(h.growcrm), "users").filter { $0[path: "email"]?.scalarText?.lowercased() == "jane@acme.example" }
         XCTAssertEqual(users.count, 1)
     }

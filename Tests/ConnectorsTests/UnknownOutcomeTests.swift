@@ -53,6 +53,46 @@ final class UnknownOutcomeTests: XCTestCase {
         XCTAssertEqual(clients.count, 150)
     }
 
+    /// Client names are not unique: a client of the same name with another contact (staff
+    /// made it) is not the one this action made, so the create goes ahead.
+    func testRoostedLookUpDoesNotTakeAnotherClientOfTheSameName() async throws {
+        let h = try Harness()
+        defer { h.stop() }
+        let theirs = success(await h.perform(action("roosted", "create_client",
+                                                    body: #"{"client_name": "Acme", "client_contact_email": "staff@acme.example"}"#)))
+        let outcome = await h.perform(action("roosted", "create_client",
+                                             body: #"{"client_name": "Acme", "client_contact_email": "Jane@Acme.example"}"#), mode: .afterUnknownOutcome)
+        let ours = try XCTUnwrap(success(outcome)?.result[path: "id"])
+        XCTAssertNotEqual(ours, theirs?.result[path: "id"], "took the other Acme as ours")
+        let afterOurs = records(try await h.state(h.roosted), "clients").count
+        XCTAssertEqual(afterOurs, 2)
+        // The same client again (emails compared without case) is found, not made a third time.
+        let again = await h.perform(action("roosted", "create_client",
+                                           body: #"{"client_name": "Acme", "client_contact_email": "jane@acme.example"}"#), mode: .afterUnknownOutcome)
+        XCTAssertEqual(success(again)?.result[path: "id"], ours)
+        let finally = records(try await h.state(h.roosted), "clients").count
+        XCTAssertEqual(finally, 2)
+    }
+
+    /// Grow CRM's search matches parts of addresses, oldest first: the contact can be past the
+    /// first hundred matches, and missing it ended in a 422 and a permanent failure.
+    func testGrowCRMLookUpPagesThroughSearchMatches() async throws {
+        let h = try Harness()
+        defer { h.stop() }
+        for n in 0..<100 {
+            let body = #"{"first_name": "P", "last_name": "N\#(n)", "email": "p\#(n)ann@x.io", "clientid": 1, "send_email": "no"}"#
+            let made = await h.perform(action("growcrm", "create_contact", body: body))
+            XCTAssertNotNil(success(made))
+        }
+        let ann = #"{"first_name": "Ann", "last_name": "X", "email": "ann@x.io", "clientid": 1, "send_email": "no"}"#
+        let first = await h.perform(action("growcrm", "create_contact", body: ann))
+        let made = try XCTUnwrap(success(first))
+        let posts = h.growcrm.journal().filter { $0.method == "POST" }.count
+        let outcome = await h.perform(action("growcrm", "create_contact", body: ann), mode: .afterUnknownOutcome)
+        XCTAssertEqual(success(outcome)?.result[path: "id"], made.result[path: "id"], "\(outcome)")
+        XCTAssertEqual(h.growcrm.journal().filter { $0.method == "POST" }.count, posts, "created again")
+    }
+
     func testRoostedCreatesWhenTheEarlierAttemptDidNothing() async throws {
         let h = try Harness(timeoutSeconds: 1.5)
         defer { h.stop() }
