@@ -1,5 +1,6 @@
 import EventLog
 import Foundation
+import Synchronization
 import Gateway
 import TestSupport
 import XCTest
@@ -113,8 +114,32 @@ enum GatehouseBinary {
         for (k, v) in harness.environment { env[k] = v }
         process.environment = env
         process.standardError = FileHandle.nullDevice
+        // Off the list as soon as it exits, so the exit-time kill never reaches a reused pid.
+        process.terminationHandler = { Reaper.release($0.processIdentifier) }
         try process.run()
+        Reaper.adopt(process.processIdentifier)
         return process
+    }
+
+    /// Servers a test started and may not have stopped (a `try` that threw before its kill):
+    /// killed when the test process exits, so none outlives `swift test`.
+    enum Reaper {
+        private static let launched = Mutex<[pid_t]>([])
+        private static let registered: Bool = {
+            atexit {
+                for pid in Reaper.launched.withLock({ $0 }) { kill(pid, SIGKILL) }
+            }
+            return true
+        }()
+
+        static func adopt(_ pid: pid_t) {
+            _ = registered
+            launched.withLock { $0.append(pid) }
+        }
+
+        static func release(_ pid: pid_t) {
+            launched.withLock { $0.removeAll { $0 == pid } }
+        }
     }
 
     static func waitUntilReady(port: UInt16, timeout: TimeInterval = 20) throws {
