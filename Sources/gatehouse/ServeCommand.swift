@@ -23,10 +23,10 @@ enum ServeCommand: Command {
     static let flags: Set<String> = []
 
     static func run(_ arguments: Arguments) throws -> Int32 {
-        var stopSignals = StopSignals.block()
+        let logger = Logger()
+        let stopSignals = StopSignals.block(logger: logger)
 
         var configuration = try ConfigurationFlags.resolve(arguments)
-        let logger = Logger()
         configuration.maxConnections = OpenFileLimit.raise(for: configuration.maxConnections, logger: logger)
         var simulators: (SimulatorFleet, ConnectorSettings)?
         if configuration.apis.simulate { simulators = try SimulatedAPIs.start(logger: logger) }
@@ -34,7 +34,8 @@ enum ServeCommand: Command {
         let bound = try gateway.start()
         let systemd = SystemdNotifier(logger: logger)
         systemd.ready(status: "listening on \(bound)")
-        stopSignals.wait()
+        stopSignals.serving()
+        stopSignals.waitForStop()
         systemd.stopping()
         gateway.shutdown()
         simulators?.0.shutdown()

@@ -44,7 +44,7 @@ enum SimulateCommand: Command {
     static let flags: Set<String> = []
 
     static func run(_ arguments: Arguments) throws -> Int32 {
-        var stopSignals = StopSignals.block()
+        let stopSignals = StopSignals.block(logger: Logger())
 
         let (host, firstPort) = try parseListen(arguments["listen"] ?? "127.0.0.1:0")
         var ports: [SimulatedAPI: UInt16] = [:]
@@ -65,7 +65,8 @@ enum SimulateCommand: Command {
         // Written unbuffered: a script reading a pipe or file must see it now, not at exit.
         FileHandle.standardOutput.write(Data(lines.utf8))
 
-        stopSignals.wait()
+        stopSignals.serving()
+        stopSignals.waitForStop()
         fleet.shutdown()
         return 0
     }

@@ -36,6 +36,34 @@ final class SystemdNotifyTests: XCTestCase {
         XCTAssertTrue(Self.tail(stderr).contains("systemd notification not sent"), "the failed send should be logged as a warning")
     }
 
+    /// A stop stuck waiting (here on a request whose headers never finish, under a long grace)
+    /// is ended by a second signal at once: acknowledged webhooks are already durable. The
+    /// first signal alone keeps waiting, as a clean stop should.
+    func testASecondSignalEndsAStuckStopAtOnce() throws {
+        let harness = try GatewayHarness()
+        defer { harness.remove() }
+        let port = try GatehouseBinary.freePort()
+        let config = harness.root.appendingPathComponent("slow-stop.json").path
+        try #"{"shutdown_grace_seconds": 60, "header_timeout_ms": 60000}"#.write(toFile: config, atomically: false, encoding: .utf8)
+        let process = try GatehouseBinary.serve(try GatehouseBinary.locate(), harness: harness, port: port, arguments: ["--config", config])
+        try GatehouseBinary.waitUntilReady(port: port)
+        let client = try RawClient(port: port)
+        client.send("POST /webhooks/yunojuno HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n")  // never finished
+        usleep(200_000)
+        kill(process.processIdentifier, SIGTERM)
+        usleep(1_500_000)
+        XCTAssertTrue(process.isRunning, "the clean stop should wait for the open request")
+        let second = Date()
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        XCTAssertFalse(process.isRunning, "a second signal did not end the stop")
+        XCTAssertLessThan(Date().timeIntervalSince(second), 3)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 1)
+    }
+
     // MARK: - Helpers
 
     private func assertReadyAndStopping(harness: GatewayHarness, listener: NotifyListener, notifySocket: String,
