@@ -39,6 +39,22 @@ final class SchedulingTests: XCTestCase {
         XCTAssertEqual(jobs.sorted(by: ActionEngine.plannedBefore).map(\.plan.id), ["job_3_11", "job_5_2", "job_5_10", "job_5_2_remap77"])
     }
 
+    /// An outcome too large for the log is recorded cut down (it was retried for ever, the
+    /// job running and its key held): the result keeps the record's id, errors 4 KiB; and
+    /// cutting stops, so recording cannot loop.
+    func testAnOutcomeTooLargeForTheLogIsCutDownOnce() throws {
+        let huge = JSONValue.object(["id": .int(42), "blob": .string(String(repeating: "x", count: 5_000_000))])
+        let cut = try XCTUnwrap(ActionEngine.shrunk(.succeeded(result: huge, note: nil)))
+        guard case .succeeded(let result, _) = cut else { return XCTFail("\(cut)") }
+        XCTAssertEqual(result[path: "id"], .int(42))
+        XCTAssertLessThan(result.serialized().count, 200)
+        XCTAssertNil(ActionEngine.shrunk(cut), "a cut outcome is cut again")
+        let long = try XCTUnwrap(ActionEngine.shrunk(.dead(error: String(repeating: "e", count: 10_000))))
+        guard case .dead(let error) = long else { return XCTFail("\(long)") }
+        XCTAssertLessThanOrEqual(error.utf8.count, 4096 + 3)
+        XCTAssertNil(ActionEngine.shrunk(.failed(error: "short")))
+    }
+
     func testKeyWaitersKeepArrivalOrderOnceEach() {
         var waiters = KeyWaiters()
         XCTAssertNil(waiters.removeFirst())

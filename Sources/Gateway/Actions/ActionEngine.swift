@@ -321,6 +321,14 @@ final class ActionEngine: Sendable {
         let prepared = NotificationFactory.outcome(job, finished).flatMap { notifier?.prepare($0, to: job.plan.notify) }
         store.append([.attemptFinished(finished)] + (prepared?.events.map(LogEvent.delivery) ?? [])) { [self] result in
             if let prepared, let notifier { result.isSuccess ? notifier.admit(prepared) : notifier.release(prepared) }
+            // Too large for the log (an answer near its limit, with the notification beside it)
+            // never fits however often it is tried: the outcome is recorded with its result or
+            // error cut down instead, and the job goes on.
+            if case .failure(.recordTooLarge(let bytes)) = result, let smaller = Self.shrunk(outcome) {
+                logger.warning("attempt outcome too large for the log; recording it without the API's full answer",
+                               [("job", job.plan.id), ("bytes", "\(bytes)")])
+                return record(job, attempt: attempt, started: started, status: status, latency: latency, outcome: smaller)
+            }
             guard result.isSuccess else {
                 // The outcome stands; only its record failed (a full log queue, say). Recording
                 // is tried again, not the request: sent again at once, it would ignore a
@@ -342,6 +350,23 @@ final class ActionEngine: Sendable {
                 logger.warning(outcomeLabel(outcome), [("job", job.plan.id), ("source", job.source), ("event", job.eventID), ("error", error)])
                 finish(job.plan.id, job)
             }
+        }
+    }
+
+    /// `outcome` with its result kept to the record's id (what later actions most often use)
+    /// or its error text to 4 KiB; nil when there is nothing left to cut.
+    static func shrunk(_ outcome: AttemptFinished.Outcome) -> AttemptFinished.Outcome? {
+        let limit = 4096
+        func cut(_ text: String) -> String? { text.utf8.count > limit ? String(decoding: text.utf8.prefix(limit), as: UTF8.self) + "…" : nil }
+        switch outcome {
+        case .succeeded(let result, let note):
+            var kept: [String: JSONValue] = ["result_dropped": .string("the API's answer was too large for the log")]
+            if let id = result[path: "id"], id.serialized().count <= 256 { kept["id"] = id }
+            let smaller = JSONValue.object(kept)
+            return smaller == result ? nil : .succeeded(result: smaller, note: note.map { cut($0) ?? $0 })
+        case .retrying(let error, let next): return cut(error).map { .retrying(error: $0, nextAttemptAt: next) }
+        case .failed(let error): return cut(error).map { .failed(error: $0) }
+        case .dead(let error): return cut(error).map { .dead(error: $0) }
         }
     }
 
