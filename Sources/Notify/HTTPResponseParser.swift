@@ -10,6 +10,12 @@ struct HTTPResponseParser {
     /// A chunk-size line (extensions included), or one trailer line: nothing legitimate is
     /// near this, and without a bound a peer could send one line forever.
     static let maxLineBytes = 8 * 1024
+    /// Everything one answer may take, interim answers, chunk lines and trailers included:
+    /// each part has its own bound, but a peer could repeat them (endless `102 Processing`,
+    /// long chunk extensions around one-byte chunks) and keep a worker reading for ever.
+    static let maxResponseBytes = 4 << 20
+    /// Interim (1xx) answers skipped before the final one.
+    static let maxInterimAnswers = 16
 
     struct Failure: Error, Sendable, Equatable { let reason: String }
 
@@ -37,6 +43,8 @@ struct HTTPResponseParser {
     private var drained = 0
     /// Trailer bytes so far, held to `maxHeadBytes` as the head is.
     private var trailerBytes = 0
+    private var received = 0
+    private var interimAnswers = 0
 
     init() {}
 
@@ -46,21 +54,35 @@ struct HTTPResponseParser {
         if position > 0 && position == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             position = 0
+        } else if position >= 64 * 1024 {
+            // Reads that end inside a line never empty the buffer: let go of what is parsed.
+            buffer.removeSubrange(0..<position)
+            position = 0
         }
         buffer.append(contentsOf: bytes)
+        received += bytes.count
     }
 
     /// The response once it is complete; nil while more bytes are needed.
     mutating func next() throws(Failure) -> ClientResponse? {
         while head == nil {
-            guard let parsed = try parseHead() else { return nil }
+            guard let parsed = try parseHead() else { return try unfinished() }
             if parsed.status >= 100 && parsed.status < 200 {
                 guard parsed.status != 101 else { throw Failure(reason: "unexpected 101 Switching Protocols") }
+                interimAnswers += 1
+                guard interimAnswers <= Self.maxInterimAnswers else { throw Failure(reason: "more than \(Self.maxInterimAnswers) interim answers") }
                 continue
             }
             head = parsed
         }
-        return try readBody()
+        guard let response = try readBody() else { return try unfinished() }
+        return response
+    }
+
+    /// Not complete yet: nil, unless the answer has already taken more than it may.
+    private func unfinished() throws(Failure) -> ClientResponse? {
+        guard received <= Self.maxResponseBytes else { throw Failure(reason: "answer over \(Self.maxResponseBytes) bytes without ending") }
+        return nil
     }
 
     /// The peer closed the connection: completes a close-delimited body, else it is an error.

@@ -17,6 +17,34 @@ final class ResponseParserTests: XCTestCase {
         return eof ? try parser.endOfStream() : nil
     }
 
+    /// Each part of an answer has a bound, but a peer could repeat parts for ever: endless
+    /// interim answers, or one-byte chunks behind long extensions (reads that end inside a
+    /// line never emptied the buffer). Both now fail instead of growing memory.
+    func testAnAnswerThatNeverEndsIsRefused() {
+        func feed(_ piece: String, times: Int) -> Error? {
+            var parser = HTTPResponseParser()
+            let bytes = Array(piece.utf8)
+            do {
+                for _ in 0..<times {
+                    bytes.withUnsafeBytes { parser.append($0) }
+                    if try parser.next() != nil { return nil }
+                }
+            } catch { return error }
+            return nil
+        }
+        XCTAssertNotNil(feed("HTTP/1.1 102 Processing\r\n\r\n", times: 100), "endless interim answers")
+        let head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+        var parser = HTTPResponseParser()
+        Array(head.utf8).withUnsafeBytes { parser.append($0) }
+        let chunk = Array(("1;" + String(repeating: "x", count: 8000) + "\r\na\r\n").utf8)
+        var failed = false
+        for _ in 0..<1000 where !failed {
+            chunk.withUnsafeBytes { parser.append($0) }
+            do { _ = try parser.next() } catch { failed = true }
+        }
+        XCTAssertTrue(failed, "8 MB of chunk extensions were taken without end")
+    }
+
     func testContentLengthKeepAlive() throws {
         for step in [1, 3, 1000] {
             let r = try XCTUnwrap(parse("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-Other: y\r\n\r\nhello", step: step))
