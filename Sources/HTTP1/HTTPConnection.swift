@@ -64,7 +64,10 @@ final class HTTPConnection: EventHandler {
             switch SocketIO.read(fd, into: registry.scratch) {
             case .bytes(let n):
                 total += n
-                if !lingering { decoder.append(UnsafeRawBufferPointer(rebasing: registry.scratch[0..<n])) }
+                // After an answer that closes the connection nothing more will be read as a
+                // request: kept, those bytes grew the decoder without bound (no request is
+                // framed, so no limit applied) until the timeout.
+                if !lingering && !closeAfterFlush { decoder.append(UnsafeRawBufferPointer(rebasing: registry.scratch[0..<n])) }
                 if n < registry.scratch.count { break loop }
             case .wouldBlock:
                 break loop
@@ -224,6 +227,10 @@ final class HTTPConnection: EventHandler {
             // Paused, the requests waiting in the decoder arrived in time; the check above
             // closes a client that stops reading.
             return
+        } else if closeAfterFlush {
+            // The last answer is written or being written: no 408 goes after it. The check
+            // above closes a client that stops reading it.
+            if outbound.isEmpty { registry.closed(self) }
         } else if decoder.isMidRequest {
             let budget = decoder.isReadingBody ? limits.headerTimeoutMilliseconds + limits.bodyTimeoutMilliseconds
                                                : limits.headerTimeoutMilliseconds

@@ -23,6 +23,26 @@ final class HTTPLimitsTests: XCTestCase {
         XCTAssertGreaterThan(Date().timeIntervalSince(started), 0.5)
     }
 
+    /// After an answer that closes the connection, bytes the client goes on sending are
+    /// dropped, not buffered (nothing framed them, so no limit applied), and no 408 follows
+    /// the last answer while a slow reader takes it.
+    func testNothingIsReadOrAnsweredAfterTheClosingAnswer() throws {
+        var limits = HTTPLimits()
+        limits.headerTimeoutMilliseconds = 300
+        let big = [UInt8](repeating: UInt8(ascii: "x"), count: 8 << 20)
+        let (server, port) = try startServer(limits: limits, loops: 1) { _, responder in
+            responder.respond(HTTPResponse(.ok, headers: [("Content-Type", "text/plain")], body: big))
+        }
+        defer { server.shutdown(grace: 0) }
+        let client = try RawClient(port: port, timeoutSeconds: 5)
+        client.send("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET / HT")
+        usleep(1_000_000)  // past the header timeout, the 8 MiB answer still unread
+        let text = client.readAll()
+        XCTAssertEqual(text.components(separatedBy: "HTTP/1.1 ").count - 1, 1, "answers after the closing one: \(text.suffix(200))")
+        let headEnd = text.utf8.firstRange(of: Array("\r\n\r\n".utf8)).map { text.utf8.distance(from: text.utf8.startIndex, to: $0.upperBound) } ?? 0
+        XCTAssertEqual(text.utf8.count - headEnd, big.count, "\(text.prefix(300))")
+    }
+
     func testIdleKeepAliveConnectionIsClosed() throws {
         var limits = HTTPLimits()
         limits.idleTimeoutMilliseconds = 300
