@@ -59,7 +59,7 @@ final class HTTPConnection: EventHandler {
 
     private func readAvailable() {
         var total = 0
-        let wasEmpty = !decoder.isMidRequest
+        let wasEmpty = !decoder.isMidRequest && !decoder.hasOnlyEmptyLines
         loop: while total < 256 * 1024 {
             switch SocketIO.read(fd, into: registry.scratch) {
             case .bytes(let n):
@@ -238,6 +238,10 @@ final class HTTPConnection: EventHandler {
                 reject(HTTPFramingError(.requestTimeout, "request not received in time"))
                 flush()
             }
+        } else if decoder.hasOnlyEmptyLines && now - requestStartedAt > limits.headerTimeoutMilliseconds && outbound.isEmpty {
+            // Empty lines, one at a time, are no request: each one reset the idle timer, and a
+            // CRLF a minute held the connection for days. They get the head's time, then a close.
+            registry.closed(self)
         } else if outbound.isEmpty && (registry.draining || now - lastActivity > limits.idleTimeoutMilliseconds) {
             registry.closed(self)
         }

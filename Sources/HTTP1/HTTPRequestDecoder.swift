@@ -82,6 +82,13 @@ public struct HTTPRequestDecoder {
         return true
     }
 
+    /// Only empty lines have come since the last request: not a request begun (a stray CRLF
+    /// after a body is common), but not idleness either.
+    public var hasOnlyEmptyLines: Bool {
+        if case .head = state { return bufferedCount == 0 && skippedEmptyBytes > 0 }
+        return false
+    }
+
     public var isReadingBody: Bool {
         if case .head = state { return false }
         return true
@@ -264,8 +271,8 @@ public struct HTTPRequestDecoder {
         guard version[version.startIndex + 5] == UInt8(ascii: "1") else {
             throw HTTPFramingError(.versionNotSupported, "only HTTP/1.x is served")
         }
-        let minor = Int(version[version.startIndex + 7] - 0x30)
-        guard minor <= 1 else { throw HTTPFramingError(.versionNotSupported, "only HTTP/1.0 and 1.1 are served") }
+        // RFC 9110 §2.5: a later minor version is served as the highest this server knows.
+        let minor = min(Int(version[version.startIndex + 7] - 0x30), 1)
         return (String(decoding: buffer[parts[0]], as: UTF8.self),
                 String(decoding: buffer[parts[1]], as: UTF8.self), minor)
     }

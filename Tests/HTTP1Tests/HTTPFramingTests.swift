@@ -75,6 +75,12 @@ final class HTTPFramingTests: XCTestCase {
     }
     func testUnsupportedVersion() throws {
         try assertRefused("GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505)
+        // A later 1.x is served as 1.1 (RFC 9110 §2.5), not refused.
+        let (server, port) = try startEchoServer(loops: 1)
+        defer { server.shutdown(grace: 1) }
+        let client = try RawClient(port: port)
+        client.send("GET /v HTTP/1.2\r\nHost: x\r\n\r\n")
+        XCTAssertEqual(client.readResponses(1).first?.status, 200)
     }
     func testHeaderBlockTooLarge() throws {
         var limits = HTTPLimits()

@@ -43,6 +43,28 @@ final class HTTPLimitsTests: XCTestCase {
         XCTAssertEqual(text.utf8.count - headEnd, big.count, "\(text.prefix(300))")
     }
 
+    /// Empty lines dripped one at a time are no request and no idleness: each reset the idle
+    /// timer, so a CRLF a minute held a connection for days. They get the head's time.
+    func testEmptyLinesDrippedInAreClosedAtTheHeaderTimeout() throws {
+        var limits = HTTPLimits()
+        limits.headerTimeoutMilliseconds = 300
+        limits.idleTimeoutMilliseconds = 600
+        let (server, port) = try startEchoServer(limits: limits, loops: 1)
+        defer { server.shutdown(grace: 0) }
+        let client = try RawClient(port: port, timeoutSeconds: 1)
+        let started = Date()
+        var closedAfter: TimeInterval?
+        while Date().timeIntervalSince(started) < 3 {
+            client.send("\r\n")
+            usleep(200_000)
+            var peek = [UInt8](repeating: 0, count: 16)
+            let n = recv(client.fd, &peek, peek.count, Int32(MSG_DONTWAIT))
+            if n == 0 || (n < 0 && errno == ECONNRESET) { closedAfter = Date().timeIntervalSince(started); break }
+        }
+        let after = try XCTUnwrap(closedAfter, "still open after 3 s of dripped empty lines")
+        XCTAssertLessThan(after, 1.5)
+    }
+
     func testIdleKeepAliveConnectionIsClosed() throws {
         var limits = HTTPLimits()
         limits.idleTimeoutMilliseconds = 300

@@ -30,9 +30,12 @@ public struct SourceCatalog: Sendable {
         // the intent.
         let ordered = sources.values.sorted { $0.name < $1.name }
         for (i, a) in ordered.enumerated() {
-            for b in ordered[(i + 1)...] where a.scheme.name == b.scheme.name && a.verifier.sharesKey(with: b.verifier) {
-                logger.warning("two sources share a signing key: a delivery captured for one is accepted by the other as a new event",
-                               [("sources", "\(a.name), \(b.name)")])
+            // Whatever their schemes: different ones can sign the same bytes (github, shopify
+            // and hmac the bare body; svix and standard-webhooks alike), and headers are not
+            // signed, so a signature moves from one header to the other.
+            for b in ordered[(i + 1)...] where a.verifier.sharesKey(with: b.verifier) {
+                logger.warning("two sources share a signing key: a delivery captured for one may be accepted by the other as a new event",
+                               [("sources", "\(a.name), \(b.name)"), ("schemes", "\(a.scheme.name), \(b.scheme.name)")])
             }
         }
         return SourceCatalog(sources: sources)
