@@ -29,14 +29,17 @@ enum SubscriberValidator {
                 throw fail("header \"\(name)\" has a control character (CR, LF or NUL) in its value")
             }
         }
-        try check(c.rateLimitPerSecond, "rate_limit_per_second", fail) { $0 > 0 }
+        // Upper bounds as well: these become milliseconds in an Int64 (1e16 s trapped, at the
+        // start or at the first failure), and a rate below one a day never refills.
+        let month = 30.0 * 86_400
+        try check(c.rateLimitPerSecond, "rate_limit_per_second (at least 1 a day)", fail) { $0 >= 1.0 / 86_400 && $0 <= 1_000_000 }
         try check(c.timeoutSeconds, "timeout_seconds", fail) { $0 > 0 && $0 <= 600 }
         try check(c.jitter, "jitter", fail) { $0 >= 0 && $0 < 1 }
-        try check(c.circuitOpenSeconds, "circuit_open_seconds", fail) { $0 > 0 }
-        try check(c.disableAfterFailingSeconds, "disable_after_failing_seconds", fail) { $0 > 0 }
+        try check(c.circuitOpenSeconds, "circuit_open_seconds (at most 30 days)", fail) { $0 > 0 && $0 <= month }
+        try check(c.disableAfterFailingSeconds, "disable_after_failing_seconds (at most a year)", fail) { $0 > 0 && $0 <= 12 * month }
         if let schedule = c.retryScheduleSeconds {
-            guard !schedule.isEmpty, schedule.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
-                throw fail("retry_schedule_seconds must be a non-empty list of waits >= 0")
+            guard !schedule.isEmpty, schedule.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= month }) else {
+                throw fail("retry_schedule_seconds must be a non-empty list of waits from 0 to 2592000 (30 days)")
             }
         }
         if let n = c.maxConsecutiveFailures, n < 1 { throw fail("max_consecutive_failures must be at least 1") }

@@ -31,6 +31,9 @@ struct TokenBucket: Sendable {
     }
 
     private mutating func refill(_ now: Int64) {
+        // The wall clock stepped back: count from here, or the bucket would stay empty for as
+        // long as the step.
+        if now < refilledAt { refilledAt = now }
         guard now > refilledAt else { return }
         tokens = min(capacity, tokens + Double(now - refilledAt) / 1000 * rate)
         refilledAt = now

@@ -55,6 +55,11 @@ final class ConfigTests: XCTestCase {
             (SubscriberConfig(id: "a", url: "http://x/", types: ["*"], retryScheduleSeconds: [0, -1]), "retry_schedule_seconds"),
             (SubscriberConfig(id: "a", url: "http://x/", types: ["*"], maxConsecutiveFailures: 0), "max_consecutive_failures"),
             (SubscriberConfig(id: "a", url: "http://x/", types: ["*"], concurrency: 0), "concurrency"),
+            // Past what the millisecond arithmetic holds: these trapped at start or at the first failure.
+            (SubscriberConfig(id: "a", url: "http://x/", types: ["*"], retryScheduleSeconds: [0, 1e16]), "retry_schedule_seconds"),
+            (SubscriberConfig(id: "a", url: "http://x/", types: ["*"], circuitOpenSeconds: 1e16), "circuit_open_seconds"),
+            (SubscriberConfig(id: "a", url: "http://x/", types: ["*"], disableAfterFailingSeconds: 1e16), "disable_after_failing_seconds"),
+            (SubscriberConfig(id: "a", url: "http://x/", types: ["*"], rateLimitPerSecond: 1e-20), "rate_limit_per_second"),
         ]
         for (config, expected) in bad {
             XCTAssertThrowsError(try Notifier.validate([config], allowPrivateAddresses: true), expected) { error in
