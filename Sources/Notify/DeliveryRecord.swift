@@ -14,6 +14,9 @@ public struct DeliveryRecord: Sendable, Equatable {
     public internal(set) var lastError: String?
     public internal(set) var lastStatus: Int?
     public internal(set) var deliveredAt: Int64?
+    /// Attempts numbered up to this one were started before the latest redelivery: their
+    /// outcomes, recorded after it, are stale.
+    public internal(set) var supersededThrough = 0
 
     init(id: String, subscriberID: String, notification: Notification, plannedAt: Int64) {
         self.id = id
@@ -92,6 +95,7 @@ public struct DeliveryRecord: Sendable, Equatable {
     }
 
     mutating func redeliver(at: Int64) {
+        supersededThrough = attempts
         status = .pending
         roundAttempts = 0
         nextAttemptAt = at

@@ -32,6 +32,10 @@ public struct DeliveryState: Sendable, Equatable {
             // that held it back while an operator's redelivery started the next attempt must
             // not mark the delivery delivered (and settle it) under that attempt.
             if let latest = deliveries[id]?.attempts, attempt < latest { return }
+            // Also one started before a redelivery and recorded after it (the operator asked
+            // while its answer was on its way): settling the delivery under it would drop the
+            // redelivery's own attempts from the fold.
+            if let superseded = deliveries[id]?.supersededThrough, attempt <= superseded { return }
             guard let subscriber = update(id, { $0.finished(attempt: attempt, at: at, status: status, outcome: outcome) }) else { return }
             subscribers[subscriber, default: SubscriberHealth()].attempted(at: at, outcome: outcome)
             // As the lane does (`LaneSchedule.complete`): a run of failures ends when the

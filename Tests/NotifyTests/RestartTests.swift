@@ -70,6 +70,28 @@ final class RestartTests: XCTestCase {
         XCTAssertTrue(Harness.wait(4) { recovered.state().deliveries["ntf_late.crm"]?.status == .delivered })
     }
 
+    /// An operator's redelivery recorded while an attempt's answer was on its way: that
+    /// attempt's outcome, recorded after the redelivery, is stale. It settled the delivery,
+    /// and the redelivery's own failing attempts were then dropped from the fold.
+    func testAnOutcomeRecordedAfterARedeliveryDoesNotSettleIt() throws {
+        let n = Harness.notification(id: "ntf_race")
+        let now = Harness.nowMs()
+        let events: [DeliveryEvent] = [
+            .planned(deliveryID: "ntf_race.crm", subscriberID: "crm", notification: n, at: now),
+            .attemptStarted(deliveryID: "ntf_race.crm", attempt: 1, at: now + 1),
+            .redeliveryRequested(deliveryID: "ntf_race.crm", at: now + 2, notification: n),
+            .attemptFinished(deliveryID: "ntf_race.crm", attempt: 1, at: now + 3, status: 200, latencyMs: 1, outcome: .delivered),
+            .attemptStarted(deliveryID: "ntf_race.crm", attempt: 2, at: now + 4),
+            .attemptFinished(deliveryID: "ntf_race.crm", attempt: 2, at: now + 5, status: 500, latencyMs: 1,
+                             outcome: .retrying(error: "HTTP 500", nextAt: now + 60_000)),
+        ]
+        let journal = try MemoryDeliveryJournal(replaying: events.map { $0.encoded() })
+        let record = try XCTUnwrap(journal.state().deliveries["ntf_race.crm"])
+        XCTAssertEqual(record.status, .pending, "\(record)")
+        XCTAssertEqual(record.attempts, 2)
+        XCTAssertEqual(record.nextAttemptAt, now + 60_000)
+    }
+
     /// A crash between `attemptStarted` and `attemptFinished`: the outcome is unknown, so the
     /// delivery goes again at once, under the same webhook-id.
     func testInFlightAtCrashIsSentAgain() throws {
