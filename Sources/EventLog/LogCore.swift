@@ -204,6 +204,7 @@ final class LogCore: Sendable {
         let (segments, latency, appended, batches, depth, lastError) = state.withLock {
             ($0.segments, $0.syncLatency, $0.recordsAppended, $0.batches, $0.queuedRecords, $0.lastError)
         }
+        let (queuedBytes, failing) = state.withLock { ($0.queuedBytes, $0.failing) }
         return LogStats(
             segments: segments.count,
             bytes: segments.reduce(0) { $0 + UInt64($1.fileSize) },
@@ -211,6 +212,9 @@ final class LogCore: Sendable {
             recordsAppended: appended,
             batches: batches,
             queueDepth: depth,
+            queuedBytes: queuedBytes,
+            queueByteCapacity: options.queueByteCapacity,
+            failing: failing,
             fsyncP50Micros: latency.percentile(0.50),
             fsyncP99Micros: latency.percentile(0.99),
             fsyncMaxMicros: Int(latency.maximum),

@@ -21,6 +21,8 @@ struct LogState: Sendable {
     var batches: UInt64 = 0
     var syncLatency = LatencyRing()
     var lastError: String?
+    /// The latest batch failed: appends are being refused until one succeeds again.
+    var failing = false
 
     init(segments: [SegmentInfo], index: SparseIndex) {
         self.segments = segments
@@ -44,6 +46,7 @@ struct LogState: Sendable {
         batches += 1
         for micros in outcome.syncMicros { syncLatency.add(micros) }
         if let error = outcome.error { lastError = error.description }
+        failing = outcome.error != nil
     }
 
     func plan(from offset: UInt64) -> ReadPlan {

@@ -10,6 +10,11 @@ public struct LogStats: Sendable {
     public let batches: UInt64
     /// Records accepted but not yet completed.
     public let queueDepth: Int
+    /// Their payload bytes, and the most the queue takes (large bodies fill it before records do).
+    public let queuedBytes: Int
+    public let queueByteCapacity: Int
+    /// The latest batch failed (a full disk, a failing device): appends fail until one succeeds.
+    public let failing: Bool
     /// Sync latency percentiles over the most recent samples; nil before the first sync.
     public let fsyncP50Micros: Int?
     public let fsyncP99Micros: Int?

@@ -26,9 +26,11 @@ final class FaultTests: XCTestCase {
         XCTAssertEqual(log.durableEnd, 108)
         XCTAssertEqual(try readAll(log).count, 1)
         XCTAssertNotNil(log.stats().lastError)
+        XCTAssertTrue(log.stats().failing)
 
         fault.update { $0 = nil }
         let next = try log.appendAndWait([payload(4, size: 100)])
+        XCTAssertFalse(log.stats().failing, "a batch that succeeds ends the failing state")
         XCTAssertEqual(next, [first[0] + 108], "the log keeps going where it was")
         log.close()
 

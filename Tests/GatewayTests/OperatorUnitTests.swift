@@ -125,4 +125,13 @@ final class ReadinessTests: XCTestCase {
         XCTAssertEqual(Readiness.evaluate(started: true, queueDepth: 75, queueCapacity: 100), .overloaded(queued: 75, capacity: 100))
         XCTAssertEqual(Readiness.overloaded(queued: 75, capacity: 100).text, "not ready: log queue 75 of 100 appends")
     }
+
+    /// Large bodies fill the queue's bytes long before its records, and a log whose latest
+    /// write failed refuses every webhook: /readyz said "ready" through both.
+    func testNotReadyWhenTheQueuesBytesFillOrTheLogFails() {
+        XCTAssertEqual(Readiness.evaluate(started: true, queueDepth: 5, queueCapacity: 100, queuedBytes: 200 << 20, queueByteCapacity: 256 << 20),
+                       .overloadedBytes(queued: 200 << 20, capacity: 256 << 20))
+        XCTAssertEqual(Readiness.evaluate(started: true, queueDepth: 5, queueCapacity: 100, queuedBytes: 100 << 20, queueByteCapacity: 256 << 20), .ready)
+        XCTAssertEqual(Readiness.evaluate(started: true, queueDepth: 0, queueCapacity: 100, logFailing: true), .logFailing)
+    }
 }

@@ -75,8 +75,11 @@ public struct OperatorRouter {
         case .healthz:
             responder.respond(.text(.ok, "ok"))
         case .readyz:
-            let readiness = Readiness.evaluate(started: gateway.isReady, queueDepth: gateway.log.stats().queueDepth,
-                                               queueCapacity: gateway.configuration.log.queueCapacity)
+            let log = gateway.log.stats()
+            let readiness = Readiness.evaluate(started: gateway.isReady, queueDepth: log.queueDepth,
+                                               queueCapacity: gateway.configuration.log.queueCapacity,
+                                               queuedBytes: log.queuedBytes, queueByteCapacity: log.queueByteCapacity,
+                                               logFailing: log.failing)
             responder.respond(readiness == .ready ? .text(.ok, readiness.text) : .text(.serviceUnavailable, readiness.text))
         case .webhook:
             responder.respond(.text(.notFound))
