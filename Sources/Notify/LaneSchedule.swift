@@ -19,6 +19,9 @@ struct LaneSchedule {
     private(set) var open: [String: OpenDelivery] = [:]
     private var running: Set<String> = []
     private var reserved: Set<String> = []
+    /// Admitted while an attempt of the same delivery ran (an operator's redelivery racing a
+    /// worker): taken up once that attempt completes, not dropped.
+    private var readmit: [String: OpenDelivery] = [:]
     private(set) var disabled = false
     private(set) var circuit = CircuitState.closed
     /// The delivery sent as the half-open probe, while it is out.
@@ -54,10 +57,14 @@ struct LaneSchedule {
 
     mutating func unreserve(_ id: String) { reserved.remove(id) }
 
-    /// Queues a delivery (new, resumed, or redelivered). One being attempted is left alone.
+    /// Queues a delivery (new, resumed, or redelivered). One being attempted is queued again
+    /// once that attempt completes.
     mutating func admit(_ d: OpenDelivery) {
         reserved.remove(d.id)
-        guard !running.contains(d.id) else { return }
+        guard !running.contains(d.id) else {
+            readmit[d.id] = d
+            return
+        }
         open[d.id] = d
         heap.push(d.id, due: d.dueAt)
     }
@@ -267,6 +274,12 @@ struct LaneSchedule {
                 follow.append(.subscriberDisabled(subscriberID: subscriberID, reason: reason, at: now))
             }
         }
+        // A redelivery admitted during the attempt starts its fresh round now, whatever this
+        // attempt's outcome (the journal holds its request after this attempt's start).
+        if let again = readmit.removeValue(forKey: d.id) {
+            open[d.id] = again
+            if !retry { heap.push(d.id, due: again.dueAt) }
+        }
         // The last open delivery finished or given up: the run of failures ends with it, or
         // a lone failure days later (nothing to send in between) would count the idle days.
         if open.isEmpty { failingSince = nil }
@@ -279,6 +292,7 @@ struct LaneSchedule {
     /// journal and is not requeued here (the notifier is going away).
     mutating func abandon(_ d: OpenDelivery) {
         running.remove(d.id)
+        readmit.removeValue(forKey: d.id)
         if probeID == d.id { probeID = nil }
     }
 

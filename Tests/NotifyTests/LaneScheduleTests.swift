@@ -34,6 +34,23 @@ final class LaneScheduleTests: XCTestCase {
 
     private let ok = AttemptVerdict(kind: .delivered, status: 200, latencyMs: 1)
 
+    /// An operator's redelivery admitted while a worker runs the same delivery was dropped:
+    /// the journal said pending and nothing sent it until a restart. It is taken up once the
+    /// running attempt completes, whatever that attempt's outcome.
+    func testARedeliveryAdmittedDuringAnAttemptRunsAfterIt() {
+        for verdict in [ok, fail()] {
+            var s = schedule()
+            admit(&s, ["a"], due: t0)
+            let a = take(&s, at: t0)[0]
+            s.admit(OpenDelivery(id: "a", body: [], attempts: 1, roundAttempts: 0, dueAt: t0 + 1))
+            let (_, retry) = s.complete(a, verdict, now: t0 + 2)
+            if retry { s.requeue(["a"]) }
+            let next = take(&s, at: t0 + 3)
+            XCTAssertEqual(next.map(\.id), ["a"], "\(verdict)")
+            XCTAssertEqual(next.first?.roundAttempts, 1, "a fresh round: \(verdict)")
+        }
+    }
+
     func testThrottlingPausesTheWholeSubscriber() {
         var s = schedule()
         admit(&s, ["a", "b"], due: t0)
