@@ -69,6 +69,7 @@ enum ReplayCommand: Command {
             let rules = try redrive ? [:] : Gateway.loadRules(directory: arguments["routes"] ?? configuration.routes)
             let gateway = try Gateway(configuration: configuration, logger: Logger(minimum: .warning), connectors: .init(), offline: true)
             defer { gateway.shutdown(writingSnapshot: !dryRun) }
+            do { try gateway.checkFilter(filter) } catch { throw UsageError("--\(error)") }
             if !dryRun { gateway.repairNotifications() }
             let work = redrive ? try gateway.redrive(filter, dryRun: dryRun) : try gateway.remap(rules: rules, filter: filter, dryRun: dryRun)
             // Last errors are an API's text: shown as text, never as terminal control codes.

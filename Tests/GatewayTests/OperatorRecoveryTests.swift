@@ -254,6 +254,10 @@ final class OperatorRecoveryTests: XCTestCase {
             ("/replay/redrive?source=&dry_run=false", "", "source is empty"),
             ("/replay/redrive", #"{"api": "", "dry_run": false}"#, "api is empty"),
             ("/replay/remap?type=", "", "type is empty"),
+            // A typo lists nothing, which reads as "nothing to do": refused, naming what is known.
+            ("/replay/redrive", #"{"source": "yunojnuo"}"#, #"source "yunojnuo" is neither configured nor in the log"#),
+            ("/replay/remap", #"{"source": "yunojnuo"}"#, #"source "yunojnuo" is neither configured nor in the log"#),
+            ("/replay/redrive", #"{"api": "grow"}"#, #"api "grow" is not one of"#),
             ("/deliveries/redeliver?subscriber=", "", "subscriber is empty"),
         ]
         for (path, body, message) in bad {

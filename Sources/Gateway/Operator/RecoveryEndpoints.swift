@@ -17,6 +17,7 @@ enum RecoveryEndpoints {
             var f = WorkFilter(source: try p.string("source"), api: try p.string("api"))
             if let names = try p.list("status") { f.statuses = try WorkFilter.redriveStatuses(names) }
             (f.since, f.until) = try p.timeRange()
+            try gateway.checkFilter(f)
             filter = f
             dryRun = try p.flag("dry_run", default: true)
         } catch {
@@ -37,6 +38,7 @@ enum RecoveryEndpoints {
             let p = try OperatorParameters(request, known: ["source", "type", "since", "until", "dry_run"])
             var f = WorkFilter(source: try p.string("source"), eventType: try p.string("type"))
             (f.since, f.until) = try p.timeRange()
+            try gateway.checkFilter(f)
             filter = f
             dryRun = try p.flag("dry_run", default: true)
         } catch {

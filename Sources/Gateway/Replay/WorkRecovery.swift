@@ -103,6 +103,22 @@ extension Gateway {
         return work
     }
 
+    /// Refuses a source or API filter that names nothing this gateway knows: a typo would list
+    /// no work, which reads as "nothing to do". A source no longer configured still counts
+    /// while the log holds its events.
+    public func checkFilter(_ filter: WorkFilter) throws(RecoveryFilterError) {
+        if let source = filter.source {
+            let known = Set(catalog.sources.keys).union(store.read { Array($0.acceptedBySource.keys) })
+            guard known.contains(source) else {
+                throw RecoveryFilterError("source \"\(source)\" is neither configured nor in the log (known: \(known.sorted().joined(separator: ", ")))")
+            }
+        }
+        let apis = ["yunojuno", "roosted", "luminous", "growcrm"]
+        if let api = filter.api, !apis.contains(api) {
+            throw RecoveryFilterError("api \"\(api)\" is not one of \(apis.joined(separator: ", "))")
+        }
+    }
+
     /// `body` alone among the operator's changes, and with no retention sweep under way (see
     /// `RetentionSweeper.holdingSweeps`).
     func holdingSweeps<R: Sendable>(_ body: () throws -> R) throws -> R {
