@@ -23,9 +23,9 @@ enum AddressGuard {
     }
 
     /// Resolves `target`'s host and returns its addresses, or throws naming the forbidden one.
-    static func resolve(_ target: DeliveryTarget, allowPrivate: Bool) throws(SendFailure) -> [ResolvedAddress] {
+    static func resolve(_ target: DeliveryTarget, allowPrivate: Bool, within seconds: Double = 10) throws(SendFailure) -> [ResolvedAddress] {
         let addresses: [ResolvedAddress]
-        do { addresses = try HostResolver.resolve(target.host, port: target.port) } catch {
+        do { addresses = try HostResolver.resolve(target.host, port: target.port, within: seconds) } catch {
             throw .resolveFailed(error.description)
         }
         if !allowPrivate, let refusal = check(addresses, host: target.host) { throw .refusedAddress(refusal.description) }

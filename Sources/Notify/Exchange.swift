@@ -52,7 +52,9 @@ struct Exchange {
                           tls: TLSClientContext?) -> Step? {
         connection = nil
         if untried == nil {
-            do { untried = try AddressGuard.resolve(target, allowPrivate: allowPrivate) } catch { return .done(.failure(error)) }
+            // The lookup counts against the attempt's own deadline.
+            let left = Double(deadline - WallClock.monotonicNanoseconds()) / 1_000_000_000
+            do { untried = try AddressGuard.resolve(target, allowPrivate: allowPrivate, within: left) } catch { return .done(.failure(error)) }
         }
         while let address = untried?.first {
             untried?.removeFirst()

@@ -1,9 +1,39 @@
+import Foundation
 import Glibc
+import Synchronization
 
 /// `getaddrinfo` for TCP, every address it returns (IPv4 and IPv6).
 enum HostResolver {
     struct Failure: Error, Sendable, CustomStringConvertible {
         let description: String
+    }
+
+    /// As `resolve(_:port:)`, but waits at most `seconds` for a name: `getaddrinfo` cannot be
+    /// cancelled and a slow resolver can take tens of seconds, which would stall the
+    /// subscriber's worker (every connection of it) past the attempt's own deadline. The
+    /// lookup runs on a thread of its own and is abandoned, not waited for, when late.
+    /// An address literal needs no lookup and is answered at once.
+    static func resolve(_ host: String, port: UInt16, within seconds: Double) throws(Failure) -> [ResolvedAddress] {
+        if isLiteral(host) { return try resolve(host, port: port) }
+        final class Answer: Sendable {
+            let result = Mutex<Result<[ResolvedAddress], Failure>?>(nil)
+            let done = DispatchSemaphore(value: 0)
+        }
+        let answer = Answer()
+        Thread.detachNewThread {
+            let result = Result { () throws(Failure) in try resolve(host, port: port) }
+            answer.result.withLock { $0 = result }
+            answer.done.signal()
+        }
+        guard answer.done.wait(timeout: .now() + max(0.001, seconds)) == .success, let result = answer.result.withLock({ $0 }) else {
+            throw Failure(description: "host \(host): no DNS answer within \(String(format: "%.1f", seconds)) s")
+        }
+        return try result.get()
+    }
+
+    static func isLiteral(_ host: String) -> Bool {
+        var v4 = in_addr(), v6 = in6_addr()
+        return inet_pton(AF_INET, host, &v4) == 1 || inet_pton(AF_INET6, host, &v6) == 1
     }
 
     static func resolve(_ host: String, port: UInt16) throws(Failure) -> [ResolvedAddress] {

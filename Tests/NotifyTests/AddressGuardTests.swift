@@ -99,4 +99,14 @@ final class AddressGuardTests: XCTestCase {
         XCTAssertEqual(sink.count, 0)
         XCTAssertTrue(log.contains("subscriber \"internal\" will not be sent to: url refused: host 127.0.0.1 resolves to 127.0.0.1"), "\(log.all)")
     }
+
+    /// A name is looked up on a thread of its own and waited for at most the time given (the
+    /// attempt's deadline): a slow resolver stalled the subscriber's worker past it. A literal
+    /// needs no lookup and is answered however little time is left.
+    func testLookupsAreBoundedAndLiteralsNeedNone() throws {
+        XCTAssertEqual(try HostResolver.resolve("127.0.0.1", port: 80, within: 0).map(\.text), ["127.0.0.1"])
+        XCTAssertEqual(try HostResolver.resolve("::1", port: 80, within: 0).count, 1)
+        XCTAssertFalse(try HostResolver.resolve("localhost", port: 80, within: 5).isEmpty)
+        XCTAssertTrue(HostResolver.isLiteral("10.0.0.1") && HostResolver.isLiteral("fe80::1") && !HostResolver.isLiteral("example.com"))
+    }
 }
