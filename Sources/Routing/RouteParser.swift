@@ -19,6 +19,18 @@ struct RouteParser {
             report("a route file must be a JSON object", at: "")
             return ([], nil)
         }
+        // Misspelt settings were dropped without a word (`"rule": [...]` loaded no rules, and
+        // every event was accepted and routed nowhere): every key at every level is known.
+        unknownKeys(in: top, allowed: ["description", "verify", "event", "rules", "example"], at: "")
+        if case .object(let verify)? = top["verify"] {
+            unknownKeys(in: verify, allowed: ["scheme", "secrets", "hmac", "tolerance_seconds"], at: "verify")
+            if case .object(let hmac)? = verify["hmac"] {
+                unknownKeys(in: hmac, allowed: ["header", "encoding", "prefix", "timestamp_header", "id_header"], at: "verify.hmac")
+            }
+        }
+        if case .object(let event)? = top["event"] {
+            unknownKeys(in: event, allowed: ["id", "type", "type_header"], at: "event")
+        }
         let example = top["example"]
         if let example {
             if case .object = example {

@@ -55,6 +55,24 @@ final class ShippedRoutesTests: XCTestCase {
         }
     }
 
+    /// A rule matching on when.type, for a source whose scheme reads no type and that sets no
+    /// event.type: it could never run, and every event was accepted and routed nowhere.
+    func testATypedRuleOnASourceWithoutATypeIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gatehouse-untyped-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rule = #""rules": [{"name": "signups", "when": {"type": "signup"}, "actions": [{"name": "owner", "api": "growcrm", "operation": "set_account_owner", "params": {"id": "1"}}]}]"#
+        try #"{"verify": {"scheme": "hmac", "secrets": [{"env": "K"}], "hmac": {"header": "X-Sig"}}, \#(rule)}"#
+            .write(toFile: folder.appendingPathComponent("form.json").path, atomically: false, encoding: .utf8)
+        let secrets = SecretResolver(environment: ["K": "a-form-secret"])
+        XCTAssertThrowsError(try SourceCatalog.load(directory: folder.path, secrets: secrets, devSecrets: nil, logger: Logger(minimum: .error))) {
+            XCTAssertTrue("\($0)".contains("reads no event type"), "\($0)")
+        }
+        try #"{"verify": {"scheme": "hmac", "secrets": [{"env": "K"}], "hmac": {"header": "X-Sig"}}, "event": {"type": "kind"}, \#(rule)}"#
+            .write(toFile: folder.appendingPathComponent("form.json").path, atomically: false, encoding: .utf8)
+        XCTAssertNotNil(try SourceCatalog.load(directory: folder.path, secrets: secrets, devSecrets: nil, logger: Logger(minimum: .error)).sources["form"])
+    }
+
     /// A source prints without its key; two sources with one secret are told apart from two
     /// with their own (the start warns of the first: a capture for one verifies at the other).
     func testSourcesPrintWithoutTheirKeyAndSharedKeysAreFound() throws {

@@ -53,6 +53,21 @@ final class RouteCheckerTests: XCTestCase {
 
     /// A condition sees the body only: a `$event` path is refused where it is written, at load
     /// and by the checker, instead of never matching (or matching a body's own `$event` key).
+    /// Misspelt settings were dropped silently: `"rule": [...]` loaded no rules, so every event
+    /// was accepted and routed nowhere, and a misspelt tolerance fell back to the default.
+    func testUnknownKeysAtEveryLevelOfTheFileAreRefused() {
+        let cases = [
+            (#"{"verify": {"scheme": "svix", "secrets": [{"env": "YJ"}]}, "rule": []}"#, "unknown key 'rule'"),
+            (#"{"verify": {"scheme": "svix", "secrets": [{"env": "YJ"}], "tolerance_second": 60}}"#, "unknown key 'tolerance_second'"),
+            (#"{"verify": {"scheme": "hmac", "secrets": [{"env": "K"}], "hmac": {"header": "X-Sig", "encodng": "hex"}}}"#, "unknown key 'encodng'"),
+            (#"{"verify": {"scheme": "svix", "secrets": [{"env": "YJ"}]}, "event": {"typ": "event_type"}}"#, "unknown key 'typ'"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try RouteRules.parse(source: "s", text: text), text) { XCTAssertTrue("\($0)".contains(message), "\($0)") }
+            XCTAssertEqual(RouteChecker.check(file: "s.json", text: text, operations: operations).count, 1, text)
+        }
+    }
+
     func testAConditionOnAnEventFieldIsRefused() {
         let text = route(condition: #"{"equals": {"path": "$event.type", "value": "x"}}"#)
         XCTAssertThrowsError(try RouteRules.parse(source: "s", text: text)) { error in

@@ -94,6 +94,13 @@ public struct SourceCatalog: Sendable {
             default: break
             }
         }
+        // A rule that matches on the type of a source that reads none would never run: every
+        // event accepted, none routed.
+        if typePath == nil && typeHeader == nil,
+           let typed = rules.rules.first(where: { if case .patterns = $0.when { return true }; return false }) {
+            throw ConfigurationError("\(path): rule '\(typed.name)' matches on when.type, but the \(scheme.name) scheme reads no event "
+                                     + "type: set event.type (a body path) or event.type_header")
+        }
         return Source(name: name, file: path, scheme: scheme,
                       verifier: SignatureVerifier(scheme: scheme, keys: keys, tolerance: route.verify.toleranceSeconds ?? 300),
                       idPath: idPath, typePath: typePath, typeHeader: typeHeader?.lowercased(),
