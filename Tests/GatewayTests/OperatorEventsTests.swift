@@ -1,4 +1,5 @@
 import Foundation
+import Notify
 import Gateway
 import Routing
 import Signing
@@ -127,6 +128,25 @@ final class OperatorEventsTests: XCTestCase {
         XCTAssertEqual(row[path: "body_bytes"], .int(Int64(signupBody.count)))
         XCTAssertEqual(row[path: "state"], .string("succeeded"))
         XCTAssertNotNil(row[path: "received_at"]?.scalarText)
+    }
+
+    /// With a subscriber to `event.received`, each event's own append holds its notification
+    /// plan before the `routed` record comes: the search took that plan for the event's second
+    /// record, found no jobs, and listed every event as only received.
+    func testSearchFindsJobsAfterPlansWrittenWithTheEvent() throws {
+        let h = try ActionHarness()
+        h.extraEnvironment["TEST_SUBSCRIBER_SECRET"] = NotificationFlowTests.secret
+        try h.start { c in
+            c.allowPrivateSubscribers = true
+            c.subscribers = [SubscriberSettings(config: SubscriberConfig(id: "ops", url: "http://127.0.0.1:9/hook", types: ["event.received"]),
+                                                secrets: [SecretReference(env: "TEST_SUBSCRIBER_SECRET")])]
+        }
+        try sendMix(h)
+        XCTAssertEqual(try ids(h, "?state=succeeded"), ["e4", "e1"])
+        XCTAssertEqual(try ids(h, "?state=failed"), ["e2"])
+        XCTAssertEqual(try ids(h, "?state=received"), ["e3"])
+        let row = try XCTUnwrap(OperatorTest.items(try OperatorTest.json(try OperatorTest.get(h.port, "/events?source=signup-form"))[path: "events"]).first)
+        XCTAssertEqual(row[path: "jobs"], .int(1))
     }
 
     func testSearchPagesWithLimitAndCursor() throws {

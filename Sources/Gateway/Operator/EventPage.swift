@@ -6,6 +6,9 @@ struct EventPage {
     /// A routed record further than this past the page is read on its own rather than by
     /// stretching the pass (an event routed long after it arrived, e.g. after a crash).
     static let stretchLimit: UInt64 = 8 << 20
+    /// Notification plans an event's own append may hold before its `routed` (one per
+    /// subscriber taking `event.received`).
+    static let maxPlansBeforeRouted = 64
 
     struct Entry {
         let offset: UInt64
@@ -18,20 +21,25 @@ struct EventPage {
 
     /// Entries found, in the order of `offsets` (ascending).
     private(set) var entries: [Entry] = []
-    private var routedOffsets: [UInt64: UInt64] = [:]
+    /// Per event, the records after its `received` that may be its `routed`: the event's own
+    /// append puts a notification plan per subscriber of `event.received` before it.
+    private var routedCandidates: [UInt64: [UInt64]] = [:]
     /// Routed records read in the pass; those beyond it are read when asked for.
     private var routedPayloads: [UInt64: [UInt8]] = [:]
 
     init(offsets: [UInt64], store: EventStore) throws {
         guard let first = offsets.first, let last = offsets.last else { return }
-        // The fold chains each event's records; the second one is its `routed`.
-        routedOffsets = store.read { s in
-            var found: [UInt64: UInt64] = [:]
-            for offset in offsets { if let routed = s.secondRecord(of: offset) { found[offset] = routed } }
+        // The fold chains each event's records; its `routed` follows the plans written with it.
+        routedCandidates = store.read { s in
+            var found: [UInt64: [UInt64]] = [:]
+            for offset in offsets {
+                let after = s.recordsAfter(received: offset, count: Self.maxPlansBeforeRouted + 1)
+                if !after.isEmpty { found[offset] = after }
+            }
             return found
         }
         let wanted = Set(offsets)
-        let near = Set(routedOffsets.values.filter { $0 <= last + Self.stretchLimit })
+        let near = Set(routedCandidates.values.joined().filter { $0 <= last + Self.stretchLimit })
         let end = max(last, near.max() ?? 0)
         var received: [UInt64: (event: ReceivedEvent, bodyBytes: Int)] = [:]
         var payloads: [UInt64: [UInt8]] = [:]
@@ -58,20 +66,26 @@ struct EventPage {
         let later = index.laterJobs(positions.map { entries[$0].offset })
         var jobIDs: [Int: [String]] = [:]
         for i in positions { if let ids = later[entries[i].offset] { jobIDs[i] = ids } }
+        var routedEvents: Set<Int> = []
         for i in positions {
-            guard let routedOffset = routedOffsets[entries[i].offset] else { continue }
-            let routed: LogEvent?
-            if let payload = routedPayloads[routedOffset] {
-                routed = try? LogEvent.decode(payload)
-            } else {
-                routed = try store.record(at: routedOffset)
+            for candidate in routedCandidates[entries[i].offset] ?? [] {
+                let record: LogEvent?
+                if let payload = routedPayloads[candidate] {
+                    record = try? LogEvent.decode(payload)
+                } else {
+                    record = try store.record(at: candidate)
+                }
+                if case .delivery? = record { continue }  // a plan written with the event
+                if case .routed(let e)? = record {
+                    routedEvents.insert(i)
+                    jobIDs[i, default: []].insert(contentsOf: e.jobs.map(\.id), at: 0)
+                }
+                break
             }
-            guard case .routed(let e)? = routed else { continue }
-            jobIDs[i, default: []].insert(contentsOf: e.jobs.map(\.id), at: 0)
         }
         let statuses: [Int: [JobState.Status]] = store.read { s in jobIDs.mapValues { ids in ids.compactMap { s.jobSummary($0)?.status } } }
         for i in positions {
-            let routed = routedOffsets[entries[i].offset] != nil
+            let routed = routedEvents.contains(i)
             entries[i].state = EventState.derive(routed: routed, jobs: statuses[i] ?? [])
             entries[i].jobs = jobIDs[i]?.count ?? 0
         }

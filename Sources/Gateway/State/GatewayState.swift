@@ -196,9 +196,11 @@ public struct GatewayState: Sendable {
         history.event(receivedAt: received).map { history.chain(ofEvent: $0) } ?? [received]
     }
 
-    /// The record that follows `received` in its event's history (normally its `routed`).
-    public func secondRecord(of received: UInt64) -> UInt64? {
-        history.event(receivedAt: received).flatMap { history.second(ofEvent: $0) }
+    /// The first `count` records after `received` in its event's history, oldest first: its
+    /// `routed` is among them, after the notification plans written in the event's own append.
+    public func recordsAfter(received: UInt64, count: Int) -> [UInt64] {
+        guard let event = history.event(receivedAt: received) else { return [] }
+        return Array(history.chain(ofEvent: event).dropFirst().prefix(count))
     }
 
     /// Whether the `received` record at `offset` accepted an event (a later copy of a known
