@@ -1,6 +1,7 @@
 import Foundation
 @testable import Gateway
 import Routing
+@testable import Notify
 import XCTest
 
 final class JobPlanCodingTests: XCTestCase {
@@ -33,5 +34,17 @@ final class JobPlanCodingTests: XCTestCase {
         bytes.removeLast(5)
         XCTAssertThrowsError(try JobPlanCoding.decode(bytes))
         XCTAssertThrowsError(try JobPlanCoding.decode([9, 1, 2]))
+    }
+
+    /// A retention mark carries subscribers' standing; a count near Int.max in one (a CRC is no
+    /// MAC) trapped the fold's next increment on every start. It is refused as damage.
+    func testARetentionMarkWithACountNearIntMaxIsRefused() throws {
+        var health = SubscriberHealth()
+        health.consecutiveFailures = Int.max
+        let mark = LogEvent.retained(RetentionMark(before: 10, dedupeFloor: 0, at: 60, subscribers: ["ops": health]))
+        XCTAssertThrowsError(try LogEvent.decode(mark.encoded())) { XCTAssertTrue("\($0)".contains("out of range"), "\($0)") }
+        health.consecutiveFailures = 3
+        let fine = LogEvent.retained(RetentionMark(before: 10, dedupeFloor: 0, at: 60, subscribers: ["ops": health]))
+        XCTAssertEqual(try LogEvent.decode(fine.encoded()), fine)
     }
 }

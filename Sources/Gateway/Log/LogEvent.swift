@@ -114,7 +114,12 @@ public enum LogEvent: Sendable, Equatable {
             var subscribers: [String: SubscriberHealth] = [:]
             for _ in 0..<count {
                 let id = try r.string()
-                subscribers[id] = try SubscriberHealth.decode(&r)
+                let health = try SubscriberHealth.decode(&r)
+                // As a snapshot's: a count near Int.max would trap the fold's next increment.
+                let counts = [health.consecutiveFailures, health.counts.pending, health.counts.failing, health.counts.delivered,
+                              health.counts.failed, health.counts.dead]
+                guard counts.allSatisfy({ $0.magnitude <= StateSnapshot.maxCount }) else { throw .outOfRange("a subscriber count") }
+                subscribers[id] = health
             }
             return .retained(RetentionMark(before: before, dedupeFloor: floor, at: at, subscribers: subscribers))
         case .attemptStarted:
