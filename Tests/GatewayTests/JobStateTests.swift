@@ -72,6 +72,19 @@ final class JobStateTests: XCTestCase {
         }
     }
 
+    /// A job whose step is past its last action (a damaged snapshot's) ignores an outcome for
+    /// that step: it indexed past the actions and trapped, on every start.
+    func testAnOutcomeForAStepPastTheLastActionIsIgnored() {
+        var j = job()
+        j.started(AttemptStarted(jobID: "j", step: 0, attempt: 1, at: 10))
+        j.finished(finished(1, status: 201, .succeeded(result: .object([:]), note: nil)))
+        XCTAssertEqual(j.step, 1)
+        j.finished(AttemptFinished(jobID: "j", step: 1, attempt: 1, at: 30, latencyMs: 1, status: 201,
+                                   outcome: .succeeded(result: .object([:]), note: nil)))
+        XCTAssertEqual(j.step, 1)
+        XCTAssertEqual(j.status, .succeeded)
+    }
+
     func testADefiniteErrorOnAFreshAttemptIsNotUnknown() {
         var j = job()
         j.started(AttemptStarted(jobID: "j", step: 0, attempt: 1, at: 10))

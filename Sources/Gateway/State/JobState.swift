@@ -64,7 +64,8 @@ public struct JobState: Sendable, Equatable {
     }
 
     mutating func finished(_ e: AttemptFinished) {
-        guard e.step == step else { return }
+        // `step` past the last action (a damaged snapshot's open job) has no action to finish.
+        guard e.step == step, step < plan.actions.count else { return }
         attempts = max(attempts, e.attempt)
         if stepStartedAt == nil { stepStartedAt = e.at }
         switch e.outcome {
