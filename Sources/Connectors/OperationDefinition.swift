@@ -27,7 +27,37 @@ struct OperationDefinition: Sendable {
     }
 
     var spec: OperationSpec {
-        OperationSpec(api: api.rawValue, operation: name, pathParameters: pathParameters,
-                      requiredFields: body?.requiredFields ?? [], queryParameters: query.map(\.name))
+        let rules = body
+        return OperationSpec(api: api.rawValue, operation: name, pathParameters: pathParameters,
+                             requiredFields: body?.requiredFields ?? [], queryParameters: query.map(\.name),
+                             bodyProblems: { Self.literalProblems($0, rules) })
+    }
+
+    /// What `ActionValidator` would refuse in `body` whatever the event: literal values of the
+    /// wrong kind, a required group with no member at all, a body for an operation that takes
+    /// none. Fields given by a placeholder are only known per event and are left alone.
+    static func literalProblems(_ body: JSONValue?, _ rules: BodyRules?) -> [String] {
+        guard let rules else {
+            switch body {
+            case nil, .null?, .object([:])?: return []
+            default: return ["takes no body"]
+            }
+        }
+        guard case .object(let members)? = body else { return [] }
+        func isTemplate(_ value: JSONValue) -> Bool {
+            if case .string(let text) = value { return text.contains("{{") }
+            return false
+        }
+        var problems: [String] = []
+        for rule in rules.fields {
+            guard let value = members[rule.name], value != .null, !isTemplate(value) else { continue }
+            do { _ = try FieldChecker.check(value, as: rule.kind, field: rule.name, required: rule.required) } catch {
+                problems.append(error.text)
+            }
+        }
+        for group in rules.groups where group.required && !group.names.contains(where: { members[$0] != nil }) {
+            problems.append("\(group.names.joined(separator: " or ")) is required")
+        }
+        return problems
     }
 }

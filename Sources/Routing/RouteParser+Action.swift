@@ -87,6 +87,9 @@ extension RouteParser {
             for field in spec.requiredFields where body?[path: field] == nil {
                 report("missing required field '\(field)' for \(api).\(operation)", at: bodyLocation)
             }
+            for problem in spec.bodyProblems(body) {
+                report("\(api).\(operation): \(problem)", at: bodyLocation)
+            }
         default:
             // A body that is one placeholder (`{{ data.object }}`) is only known per event.
             break

@@ -46,4 +46,30 @@ final class CatalogTests: XCTestCase {
         XCTAssertEqual(diagnostics.count, 1)
         XCTAssertTrue(diagnostics.first?.contains("missing required field 'clientid' for growcrm.create_contact") == true, "\(diagnostics)")
     }
+
+    /// What the connector would refuse in every event is refused when the route loads: a
+    /// literal of the wrong kind, a required group left out, a body where none is taken.
+    /// Placeholders are only known per event and are not judged here.
+    func testLiteralsTheAPIWouldRefuseAreReportedAtLoad() {
+        func action(_ api: String, _ operation: String, _ extra: String) -> String {
+            """
+            {"rules": [{"name": "r", "actions": [{"name": "a", "api": "\(api)", "operation": "\(operation)", \(extra)}]}]}
+            """
+        }
+        let bad: [(String, String)] = [
+            (action("growcrm", "create_contact", #""body": {"first_name": "F", "last_name": "L", "email": "e@x.io", "clientid": 1, "send_email": false}"#),
+             "send_email"),
+            (action("growcrm", "create_contact", #""body": {"first_name": "F", "last_name": "L", "email": "not an address", "clientid": 1}"#), "email"),
+            (action("luminous", "create_contact", #""body": {"first_name": "F"}"#), "company_id or company_ids is required"),
+            (action("growcrm", "set_account_owner", #""params": {"id": "1"}, "body": {"x": 1}"#), "takes no body"),
+        ]
+        for (text, expected) in bad {
+            let diagnostics = RouteChecker.check(file: "r.json", text: text, operations: OperationCatalog.all).map(\.description)
+            XCTAssertEqual(diagnostics.count, 1, "\(text): \(diagnostics)")
+            XCTAssertTrue(diagnostics.first?.contains(expected) == true, "\(diagnostics)")
+        }
+        let templated = action("growcrm", "create_contact",
+                               #""body": {"first_name": "F", "last_name": "L", "email": "{{ data.email }}", "clientid": "{{ data.client }}", "send_email": "no"}"#)
+        XCTAssertEqual(RouteChecker.check(file: "r.json", text: templated, operations: OperationCatalog.all).map(\.description), [])
+    }
 }
