@@ -12,31 +12,23 @@ struct GrowCRMContactFinder {
         let wanted = email.lowercased()
         // The search matches names, phones and parts of addresses too, oldest first: the
         // contact may be on a later page ("ann@x.io" among a hundred "joann@x.io").
-        var page = 1
-        var found: (match: JSONValue, status: Int)?
-        while found == nil {
-            let target = "/contacts?" + URLEscaping.query([("search", email), ("limit", "100"), ("page", String(page))])
-            let exchange = await connection.send("GET", target, body: nil)
-            guard case .reply(let reply) = exchange, (200...299).contains(reply.status) else {
-                return .failed(exchange, while: "looking for an existing contact", via: connection)
+        for page in 1...Self.maxPages {
+            let found: SearchPage
+            do {
+                found = try await SearchPage.fetch("/contacts?" + URLEscaping.query([("search", email), ("limit", "100"), ("page", String(page))]),
+                                                   listAt: "data", looking: "contact", via: connection)
+            } catch { return error.result }
+            if let match = found.records.first(where: { $0[path: "email"]?.scalarText?.lowercased() == wanted }) {
+                return owned(match, status: found.reply.status, body: body, email: email)
             }
-            guard case .array(let contacts)? = reply.json?[path: "data"] else {
-                return .failed(AttemptFailure(retryable: true, status: reply.status,
-                                              detail: "looking for an existing contact: the answer holds no contact list"))
-            }
-            if let match = contacts.first(where: { $0[path: "email"]?.scalarText?.lowercased() == wanted }) {
-                found = (match, reply.status)
-                break
-            }
-            let last = reply.json?[path: "meta.last_page"].flatMap { $0.scalarText.flatMap { Int($0) } } ?? page
+            let last = found.reply.json?[path: "meta.last_page"].flatMap { $0.scalarText.flatMap { Int($0) } } ?? page
             if page >= last { return .absent }
-            guard page < Self.maxPages else {
-                return .failed(.permanent("looking for an existing contact: \(email) matches more than \(Self.maxPages * 100) contacts; "
-                                          + "not created, to avoid a duplicate"))
-            }
-            page += 1
         }
-        guard let (match, status) = found else { return .absent }
+        return .failed(.permanent("looking for an existing contact: \(email) matches more than \(Self.maxPages * 100) contacts; "
+                                  + "not created, to avoid a duplicate"))
+    }
+
+    private func owned(_ match: JSONValue, status: Int, body: JSONValue?, email: String) -> LookupResult {
         // Emails are unique across every client: a contact of another client is not the one
         // this action was to make, and taking it would hand a later action (the account
         // owner, say) someone else's contact.

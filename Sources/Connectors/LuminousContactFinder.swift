@@ -14,16 +14,10 @@ struct LuminousContactFinder {
         }
         let target = "/companies/\(URLEscaping.escape(company))/contacts?"
             + URLEscaping.query([("email[eq]", email), ("limit", "100")])
-        let exchange = await connection.send("GET", target, body: nil)
-        guard case .reply(let reply) = exchange, (200...299).contains(reply.status) else {
-            return .failed(exchange, while: "looking for an existing contact", via: connection)
-        }
-        guard case .array(let contacts)? = reply.json?[path: "data"] else {
-            return .failed(AttemptFailure(retryable: true, status: reply.status,
-                                          detail: "looking for an existing contact: the answer holds no contact list"))
-        }
+        let found: SearchPage
+        do { found = try await SearchPage.fetch(target, listAt: "data", looking: "contact", via: connection) } catch { return error.result }
         let wanted = email.lowercased()
-        guard let match = contacts.first(where: { $0[path: "email"]?.scalarText?.lowercased() == wanted }) else { return .absent }
-        return .found(status: reply.status, record: match)
+        guard let match = found.records.first(where: { $0[path: "email"]?.scalarText?.lowercased() == wanted }) else { return .absent }
+        return .found(status: found.reply.status, record: match)
     }
 }

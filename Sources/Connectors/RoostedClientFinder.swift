@@ -19,17 +19,11 @@ struct RoostedClientFinder {
         var found: (record: JSONValue, status: Int)?
         for page in 1...Self.maximumPages {
             let target = "/clients?" + URLEscaping.query([("items_per_page", String(Self.pageSize)), ("page", String(page))])
-            let exchange = await connection.send("GET", target, body: nil)
-            guard case .reply(let reply) = exchange, (200...299).contains(reply.status) else {
-                return .failed(exchange, while: "looking for an existing client", via: connection)
-            }
-            guard case .array(let clients)? = reply.json?[path: "clients"] else {
-                return .failed(AttemptFailure(retryable: true, status: reply.status,
-                                              detail: "looking for an existing client: the answer holds no client list"))
-            }
-            if let match = clients.last(where: { Self.matches($0, body, name: name) }) { found = (match, reply.status) }
-            let total = reply.json?[path: "total_count"]?.scalarText.flatMap { Int($0) }
-            if clients.count < Self.pageSize || total.map({ page * Self.pageSize >= $0 }) == true {
+            let listed: SearchPage
+            do { listed = try await SearchPage.fetch(target, listAt: "clients", looking: "client", via: connection) } catch { return error.result }
+            if let match = listed.records.last(where: { Self.matches($0, body, name: name) }) { found = (match, listed.reply.status) }
+            let total = listed.reply.json?[path: "total_count"]?.scalarText.flatMap { Int($0) }
+            if listed.records.count < Self.pageSize || total.map({ page * Self.pageSize >= $0 }) == true {
                 guard let found else { return .absent }
                 return .found(status: found.status, record: found.record)
             }

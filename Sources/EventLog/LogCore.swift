@@ -201,10 +201,9 @@ final class LogCore: Sendable {
         // the sorting and summing outside it, where appenders are not waiting.
         // The queue itself is left alone: holding a copy would make the next
         // append duplicate it.
-        let (segments, latency, appended, batches, depth, lastError) = state.withLock {
-            ($0.segments, $0.syncLatency, $0.recordsAppended, $0.batches, $0.queuedRecords, $0.lastError)
+        let (segments, latency, appended, batches, depth, queuedBytes, lastError, failing) = state.withLock {
+            ($0.segments, $0.syncLatency, $0.recordsAppended, $0.batches, $0.queuedRecords, $0.queuedBytes, $0.lastError, $0.failing)
         }
-        let (queuedBytes, failing) = state.withLock { ($0.queuedBytes, $0.failing) }
         return LogStats(
             segments: segments.count,
             bytes: segments.reduce(0) { $0 + UInt64($1.fileSize) },

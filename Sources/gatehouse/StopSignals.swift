@@ -22,21 +22,23 @@ final class StopSignals: Sendable {
 
     private init() {}
 
-    static func block(logger: Logger) -> StopSignals {
+    private static func stopSet() -> sigset_t {
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGTERM)
         sigaddset(&set, SIGINT)
+        return set
+    }
+
+    static func block(logger: Logger) -> StopSignals {
+        var set = stopSet()
         pthread_sigmask(SIG_BLOCK, &set, nil)
         signal(SIGPIPE, SIG_IGN)
         let signals = StopSignals()
         let watcher = Thread {
             while true {
                 var received: Int32 = 0
-                var waited = sigset_t()
-                sigemptyset(&waited)
-                sigaddset(&waited, SIGTERM)
-                sigaddset(&waited, SIGINT)
+                var waited = stopSet()
                 sigwait(&waited, &received)
                 signals.received(received, logger: logger)
             }

@@ -16,6 +16,17 @@ final class SnapshotTests: XCTestCase {
         XCTAssertTrue(h.eventually(15) { h.gateway?.state.openJobs.isEmpty == true && h.gateway?.state.unrouted.isEmpty == true })
     }
 
+    /// A gateway that settled `count` events and stopped cleanly (writing a snapshot): the
+    /// harness, its snapshot folder as a store keeping `keep`, and the newest snapshot's path.
+    private func stoppedRun(events count: Int, keep: Int) throws -> (ActionHarness, SnapshotStore, String) {
+        let h = try ActionHarness()
+        try h.start()
+        sendAndSettle(h, 0..<count)
+        h.stop()
+        let store = try SnapshotStore(directory: h.data + "/snapshots", keep: keep)
+        return (h, store, try XCTUnwrap(store.files().first?.path))
+    }
+
     private func assertSameState(_ a: GatewayState, _ b: GatewayState, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(a.eventsApplied, b.eventsApplied, file: file, line: line)
         XCTAssertEqual(a.lastOffset, b.lastOffset, file: file, line: line)
@@ -75,13 +86,7 @@ final class SnapshotTests: XCTestCase {
     }
 
     func testDamagedOrForeignSnapshotFallsBackToWholeLog() throws {
-        let h = try ActionHarness()
-        try h.start()
-        sendAndSettle(h, 0..<4)
-        h.stop()
-        let snapshotsPath = h.data + "/snapshots"
-        let store = try SnapshotStore(directory: snapshotsPath, keep: 3)
-        let path = try XCTUnwrap(store.files().first?.path)
+        let (h, store, path) = try stoppedRun(events: 4, keep: 3)
         let good = try XCTUnwrap(FileManager.default.contents(atPath: path))
 
         let log = try FileLog.open(directory: h.data + "/log")
@@ -124,16 +129,10 @@ final class SnapshotTests: XCTestCase {
     /// first by offset: counted among the newest, they made the next snapshot delete itself,
     /// and retention then removed segments that no usable snapshot covered.
     func testANewSnapshotIsNotPrunedInFavourOfOnesAheadOfTheLog() throws {
-        let h = try ActionHarness()
-        try h.start()
-        sendAndSettle(h, 0..<2)
-        h.stop()
-        let directory = h.data + "/snapshots"
-        let good = try StateSnapshot.decode([UInt8](try XCTUnwrap(FileManager.default.contents(
-            atPath: try XCTUnwrap(SnapshotStore(directory: directory, keep: 1).files().first?.path)))))
-        for (_, p) in try SnapshotStore(directory: directory, keep: 1).files() { try FileManager.default.removeItem(atPath: p) }
+        let (h, store, path) = try stoppedRun(events: 2, keep: 1)
+        let good = try store.read(path)
+        for (_, p) in store.files() { try FileManager.default.removeItem(atPath: p) }
 
-        let store = try SnapshotStore(directory: directory, keep: 1)
         var ahead = good
         for extra in [1_000_000, 2_000_000] as [UInt64] {
             ahead.lastOffset = good.lastOffset + extra
@@ -151,13 +150,8 @@ final class SnapshotTests: XCTestCase {
     /// A CRC is no MAC: a file with a valid one can still hold a count near Int.max, which
     /// trapped the fold's first increment after it, on every start. Such a file is refused.
     func testASnapshotWithACountNearIntMaxIsRefusedNotTrappedOn() throws {
-        let h = try ActionHarness()
-        try h.start()
-        sendAndSettle(h, 0..<2)
-        h.stop()
-        let store = try SnapshotStore(directory: h.data + "/snapshots", keep: 3)
-        let path = try XCTUnwrap(store.files().first?.path)
-        let good = try StateSnapshot.decode([UInt8](try XCTUnwrap(FileManager.default.contents(atPath: path))))
+        let (h, store, path) = try stoppedRun(events: 2, keep: 3)
+        let good = try store.read(path)
         var hostile = good
         hostile.eventsApplied = Int.max
         XCTAssertThrowsError(try StateSnapshot.decode(hostile.encoded()))

@@ -85,10 +85,9 @@ public struct OperatorRouter {
             responder.respond(.text(.notFound))
         default:
             let gateway = self.gateway
-            // Changes run one at a time: two re-drives or remaps deciding from the same state
-            // at once could both requeue a job or both plan a rule for an event.
-            let queue = route.method == "POST" ? gateway.operatorServices.changes : Self.work
-            queue.async {
+            // Off the event loop. Changes run one at a time inside the gateway itself
+            // (`holdingSweeps`), whoever calls it.
+            Self.work.async {
                 ThreadName.setCurrent("operator")  // a dispatch worker, otherwise named after the loop that made it
                 responder.respond(Self.answer(route.endpoint, request, captured, gateway).adding(Self.operatorHeaders))
             }

@@ -3,8 +3,8 @@ import Signing
 import Synchronization
 
 /// What the operator endpoints keep between requests: the digest of the operator token
-/// (never the token), the log tail with its counters, rates and event index, the thread
-/// that keeps the tail current every couple of seconds, and the queue recovery requests share.
+/// (never the token), the log tail with its counters, rates and event index, and the
+/// thread that keeps the tail current every couple of seconds.
 final class OperatorServices: Sendable {
     static let tickSeconds = 2
 
@@ -13,8 +13,6 @@ final class OperatorServices: Sendable {
     let rates = RateHistory()
     let index = EventIndex()
     let tail: LogTail
-    /// Where the recovery endpoints run, one request at a time (see `OperatorRouter`).
-    let changes = DispatchQueue(label: "gatehouse.operator.changes", qos: .utility)
     private let started = Atomic<Bool>(false)
     private let ticker: PeriodicTask
 

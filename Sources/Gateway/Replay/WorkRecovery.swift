@@ -113,9 +113,9 @@ extension Gateway {
                 throw RecoveryFilterError("source \"\(source)\" is neither configured nor in the log (known: \(known.sorted().joined(separator: ", ")))")
             }
         }
-        let apis = ["yunojuno", "roosted", "luminous", "growcrm"]
+        let apis = Set(OperationCatalog.all.map(\.api))
         if let api = filter.api, !apis.contains(api) {
-            throw RecoveryFilterError("api \"\(api)\" is not one of \(apis.joined(separator: ", "))")
+            throw RecoveryFilterError("api \"\(api)\" is not one of \(apis.sorted().joined(separator: ", "))")
         }
     }
 
